@@ -1,0 +1,1 @@
+"""juvonno-dq: the nightly SOP data-quality runner for Juvonno exports."""

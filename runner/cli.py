@@ -1,0 +1,44 @@
+"""The `juvonno-dq` command group."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import click
+
+from runner import options
+from runner.commands.demo import demo
+from runner.commands.generate import generate
+from runner.commands.run import run
+
+# dbt must never phone home, wherever the runner is started from.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def _load_config(ctx: click.Context, _param: click.Parameter, path: Path | None) -> None:
+    """A TOML config file provides per-command defaults (below env vars and flags)."""
+    if path is None:
+        return
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise click.BadParameter(f"{path}: {exc}") from None
+    ctx.default_map = {command: dict(values) for command, values in data.items() if isinstance(values, dict)}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@options.config(_load_config)
+def cli() -> None:
+    """Check Juvonno patient groups against the SOP, nightly."""
+
+
+cli.add_command(run)
+cli.add_command(generate)
+cli.add_command(demo)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""The export: its validation (every problem at once) and its bulk load."""
