@@ -1,0 +1,64 @@
+"""Where a run builds and publishes: one implementation per kind of dbt target.
+
+The pipeline talks to the warehouse only through `Warehouse`; DuckDB lives in
+`duckdb.py`, PostgreSQL in `postgres.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from runner.export.validate import ValidatedExport
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used (unreachable, misconfigured): exit code 3."""
+
+
+class Warehouse(Protocol):
+    target: str  # the dbt target name
+
+    def check_reachable(self) -> None:
+        """Raise WarehouseError when the warehouse cannot be reached."""
+
+    def latest_as_of(self) -> dt.date | None:
+        """The latest as-of date in the published history (None for a new instance)."""
+
+    def prepare_build(self, run_id: str) -> Mapping[str, str]:
+        """Make a private place to build this run (carrying state: snapshots, history).
+
+        Returns environment variables the dbt profile needs to point at it."""
+
+    def load_raw(self, export: ValidatedExport) -> None:
+        """Bulk-load the validated export into the build's raw schema, in one transaction."""
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        """Run a read query against the build (never while dbt holds a connection)."""
+
+    def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Append this run's rows to juvonno_history.dq_run_history in the build."""
+
+    def sqlalchemy_url(self) -> str:
+        """A SQLAlchemy URL for Great Expectations' SQL data source on the build."""
+
+    def publish(self) -> None:
+        """Make the build the warehouse and the analysts' marts, atomically."""
+
+    def discard(self) -> None:
+        """Drop the build (after a failure); the published state stays as it was."""
+
+
+def open_warehouse(target: str, out: Path, warehouse_path: Path | None = None) -> Warehouse:
+    """The Warehouse for a dbt target name of profiles.yml."""
+    if target == "duckdb":
+        from runner.warehouse.duckdb import DuckDBWarehouse
+
+        return DuckDBWarehouse(out=out, path=warehouse_path)
+    if target == "postgres":
+        from runner.warehouse.postgres import PostgresWarehouse
+
+        return PostgresWarehouse(out=out)
+    raise WarehouseError(f"unknown target {target!r}: profiles.yml defines duckdb and postgres")
