@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pytests.postgres_fixture import pg_env, pg_schema, postgres_server  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SPEC = (REPO.parent / "shared" / "spec").resolve()
 SAMPLE_EXPORT = SHARED_SPEC / "sample-export"

@@ -5,18 +5,32 @@ The raw layer keeps what was delivered: every contract column under its
 canonical name (ids and integers as BIGINT, dates as DATE, datetimes as the text
 written so staging can take the wall-clock date), extra columns as text, empty or
 blank fields as NULL. Absent optional files load as empty tables.
+`juvonno_raw.export_files` records what was loaded (table, file, format, rows, sha256).
+
+Columns are bound by position (the header was read and mapped by the validator),
+so a BOM, odd casing, spaces or quotes in header names never matter here; .csv.gz
+is read by DuckDB directly and .xlsx from the validator's converted CSV.
+Everything happens in one transaction: a failing load leaves the database as it was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from runner.contract import TABLES, Column, ColumnType, Table
+from runner.export.headers import map_headers, normalise_header, read_csv_sql, sql_string
+
+if TYPE_CHECKING:
+    from runner.export.validate import ExportFile, ValidatedExport
+
+__all__ = ["RAW_SCHEMA", "EXPORT_FILES_TABLE", "load_duckdb", "normalise_header", "quote", "raw_column_sql", "select_sql"]
 
 RAW_SCHEMA = "juvonno_raw"
+EXPORT_FILES_TABLE = "export_files"
 
 _SQL_TYPE = {
     ColumnType.ID: "bigint",
@@ -28,12 +42,16 @@ _SQL_TYPE = {
 }
 
 
+class LoadError(Exception):
+    """The export cannot be loaded (it was not validated, or the database refused it)."""
+
+
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
 def raw_column_sql(column: Column, source_column: str | None) -> str:
-    """The select expression that turns delivered text into the raw column."""
+    """The select expression that turns delivered text (a column of the reader) into the raw column."""
     if source_column is None:
         return f"cast(null as {_SQL_TYPE[column.type]}) as {quote(column.name)}"
     text = f"nullif(trim({quote(source_column)}), '')"
@@ -42,13 +60,15 @@ def raw_column_sql(column: Column, source_column: str | None) -> str:
     return f"{value} as {quote(column.name)}"
 
 
-def normalise_header(header: str) -> str:
-    """Headers match case-insensitively after trimming spaces."""
-    return header.strip().lower()
-
-
-def _struct_entry(header: str) -> str:
-    return "'" + header.replace("'", "''") + "': 'varchar'"
+def select_sql(table: Table, export_file: ExportFile) -> str:
+    """`select <raw columns> from read_csv(...)` for one delivered file."""
+    hmap = map_headers(table, list(export_file.headers))
+    columns = [
+        raw_column_sql(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None) for c in table.columns
+    ]
+    columns += [f"nullif(trim(c{pos}), '') as {quote(name)}" for pos, name in hmap.extras]
+    reader = read_csv_sql(str(export_file.load_path), len(export_file.headers))
+    return f"select {', '.join(columns)} from {reader}"
 
 
 def _create_empty(table: Table, schema: str) -> str:
@@ -56,44 +76,67 @@ def _create_empty(table: Table, schema: str) -> str:
     return f"create or replace table {schema}.{quote(table.name)} as select {columns} where false"
 
 
+def _legacy_files(files: Mapping[str, tuple[Path, list[str]] | None]) -> dict[str, ExportFile]:
+    """The first loader's argument (table -> (plain CSV, headers) or None), unvalidated."""
+    from runner.export.validate import ExportFile
+
+    out: dict[str, ExportFile] = {}
+    for name, entry in files.items():
+        if entry is None:
+            continue
+        path, headers = Path(entry[0]), [h.replace("\ufeff", "") for h in entry[1]]
+        fmt = "csv.gz" if path.name.endswith(".gz") else "csv"
+        out[name] = ExportFile(name, path, path, fmt, -1, "", tuple(headers))
+    return out
+
+
 def load_duckdb(
     db_path: Path,
-    files: Mapping[str, tuple[Path, list[str]] | None],
+    export: ValidatedExport | Mapping[str, tuple[Path, list[str]] | None],
     schema: str = RAW_SCHEMA,
 ) -> None:
-    """Load every contract table in one transaction.
+    """Load every contract table of a validated export in one transaction.
 
-    files maps a table name to (plain CSV path, headers in file order as
-    delivered) or None when the optional file is absent.
+    `export` is the ValidatedExport (an export with problems is refused before the
+    database is opened). The first loader's mapping (table -> (plain CSV path,
+    headers) or None) is still accepted for callers not yet moved over; it is not
+    validated, and export_files then has the loaded row count and no sha256.
     """
+    if isinstance(export, Mapping):
+        files = _legacy_files(export)
+    else:
+        if not export.ok:
+            raise LoadError(f"refusing to load an export with {len(export.problems)} problem(s)")
+        files = dict(export.files)
     con = duckdb.connect(str(db_path))
     try:
+        con.execute("set preserve_insertion_order = true")
         con.execute("begin transaction")
-        con.execute(f"create schema if not exists {schema}")
-        for name, table in TABLES.items():
-            entry = files.get(name)
-            if entry is None:
-                con.execute(_create_empty(table, schema))
-                continue
-            csv_path, headers = entry
-            con.execute(_create_from_headers(table, csv_path, headers, schema))
-        con.execute("commit")
+        try:
+            con.execute(f"create schema if not exists {schema}")
+            for name, table in TABLES.items():
+                export_file = files.get(name)
+                target = f"{schema}.{quote(table.name)}"
+                if export_file is None:
+                    con.execute(_create_empty(table, schema))
+                else:
+                    con.execute(f"create or replace table {target} as {select_sql(table, export_file)}")
+            con.execute(
+                f"create or replace table {schema}.{EXPORT_FILES_TABLE} "
+                "(table_name varchar, file_name varchar, format varchar, rows bigint, sha256 varchar)"
+            )
+            values = []
+            for f in files.values():
+                rows = f.rows
+                if rows < 0:  # legacy mapping: count what was loaded
+                    rows = con.execute(f"select count(*) from {schema}.{quote(f.table)}").fetchone()[0]  # type: ignore[index]
+                sha = sql_string(f.sha256) if f.sha256 else "null"
+                values.append(f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(rows)}, {sha})")
+            if values:
+                con.execute(f"insert into {schema}.{EXPORT_FILES_TABLE} values {', '.join(values)}")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     finally:
         con.close()
-
-
-def _create_from_headers(table: Table, csv_path: Path, headers: list[str], schema: str) -> str:
-    by_name = {normalise_header(h): h for h in headers}
-    header_map = {c.name: by_name[c.name] for c in table.columns if c.name in by_name}
-    known = set(header_map.values())
-    extra = tuple(h for h in headers if h not in known)
-    target = f"{schema}.{quote(table.name)}"
-    columns = [raw_column_sql(c, header_map.get(c.name)) for c in table.columns]
-    columns += [f"nullif(trim({quote(h)}), '') as {quote(normalise_header(h))}" for h in extra]
-    path = str(csv_path).replace("'", "''")
-    struct = ", ".join(_struct_entry(h) for h in headers)
-    reader = (
-        f"read_csv('{path}', header = true, auto_detect = false, delim = ',', quote = '\"', "
-        f"escape = '\"', columns = {{{struct}}})"
-    )
-    return f"create or replace table {target} as select {', '.join(columns)} from {reader}"

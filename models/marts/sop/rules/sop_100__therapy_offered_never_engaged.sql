@@ -1,0 +1,28 @@
+-- SOP-100 Offered therapy over 3 months ago, never engaged: group is Therapy and
+-- therapy_attended = 0 and therapy_offers >= 1 and last_therapy_offer_date is more than
+-- 3 months ago. Expected: Discharged when chase_attempts >= 2, else none.
+
+with
+
+facts as (
+
+    select * from {{ ref('int_customer_facts') }}
+
+),
+
+hits as (
+
+    select
+        customer_id,
+        'Therapy' as group_name,
+        case when chase_attempts >= 2 then 'Discharged' end as expected_group,
+        'no therapy attended, last offer ' || {{ txt('last_therapy_offer_date') }} || ' (before ' || {{ txt(three_months_before()) }} || ')' || '; ' || {{ txt('chase_attempts') }} || ' chase attempt(s) since ' || {{ txt('chase_since_date') }} as detail
+    from facts
+    where in_therapy
+        and therapy_attended = 0
+        and therapy_offers >= 1
+        and last_therapy_offer_date < {{ three_months_before() }}
+
+)
+
+select * from hits

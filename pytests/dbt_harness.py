@@ -1,0 +1,140 @@
+"""Reusable test harness: load an export into a private DuckDB file and run dbt
+in-process against it, with private target/log paths (parallel-safe).
+
+    h = DbtHarness(tmp_path)             # one DuckDB file + target/log dirs
+    h.load(export_dir)                   # runner.export.load.load_duckdb
+    result = h.dbt("build", as_of="2026-11-20")
+    rows = h.query("select * from juvonno_sop.sop_violations")
+
+Each dbt invocation costs seconds: share a harness through module- or
+session-scoped fixtures. Never hold a DuckDB connection while dbt runs
+(`query` opens and closes one per call).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from runner.contract import TABLES
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_EXPORT = (REPO.parent / "shared" / "spec" / "sample-export").resolve()
+SAMPLE_AS_OF = "2026-11-20"
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def export_files(export_dir: Path) -> dict[str, tuple[Path, list[str]] | None]:
+    """The `files` argument of load_duckdb for a folder of plain CSV files."""
+    files: dict[str, tuple[Path, list[str]] | None] = {}
+    for name in TABLES:
+        path = Path(export_dir) / f"{name}.csv"
+        if not path.exists():
+            files[name] = None
+            continue
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            headers = next(csv.reader(handle))
+        files[name] = (path, headers)
+    return files
+
+
+@dataclass
+class DbtRun:
+    success: bool
+    args: list[str]
+    results: list[dict[str, Any]] = field(default_factory=list)
+    exception: BaseException | None = None
+
+    def failed(self, statuses: Sequence[str] = ("error", "fail")) -> list[dict[str, Any]]:
+        return [r for r in self.results if r["status"] in statuses]
+
+    def by_status(self, status: str) -> list[str]:
+        return [r["unique_id"] for r in self.results if r["status"] == status]
+
+
+class DbtHarness:
+    """A private warehouse (DuckDB file) plus private dbt target and log paths."""
+
+    def __init__(self, workdir: Path, name: str = "juvonno") -> None:
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.workdir / f"{name}.duckdb"
+        self.target_path = self.workdir / "target"
+        self.log_path = self.workdir / "logs"
+
+    # ---- loading -----------------------------------------------------------------
+    def load(self, export_dir: Path) -> None:
+        from runner.export.load import load_duckdb
+
+        load_duckdb(self.db_path, export_files(Path(export_dir)))
+
+    # ---- dbt ---------------------------------------------------------------------
+    def dbt(self, command: str, *extra: str, as_of: str | None = None, run_id: str = "pytest") -> DbtRun:
+        from dbt.cli.main import dbtRunner
+
+        vars_: dict[str, str] = {"run_id": run_id}
+        if as_of:
+            vars_["as_of_date"] = as_of
+        args = [
+            *command.split(),
+            "--project-dir", str(REPO),
+            "--profiles-dir", str(REPO),
+            "--target-path", str(self.target_path),
+            "--log-path", str(self.log_path),
+            "--vars", json.dumps(vars_),
+            *extra,
+        ]
+        previous = os.environ.get("JUVONNO_DQ_DUCKDB_PATH")
+        os.environ["JUVONNO_DQ_DUCKDB_PATH"] = str(self.db_path)
+        try:
+            res = dbtRunner().invoke(args)
+        finally:
+            if previous is None:
+                os.environ.pop("JUVONNO_DQ_DUCKDB_PATH", None)
+            else:
+                os.environ["JUVONNO_DQ_DUCKDB_PATH"] = previous
+        results: list[dict[str, Any]] = []
+        for r in getattr(res.result, "results", None) or []:
+            results.append(
+                {
+                    "unique_id": r.node.unique_id,
+                    "name": r.node.name,
+                    "resource_type": str(r.node.resource_type),
+                    "status": str(r.status),
+                    "failures": getattr(r, "failures", None),
+                    "message": r.message,
+                    "meta": dict(getattr(getattr(r.node, "config", None), "meta", None) or {}),
+                }
+            )
+        return DbtRun(success=res.success, args=args, results=results, exception=res.exception)
+
+    # ---- reading -----------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        con = duckdb.connect(str(self.db_path), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def copy_export(self, export_dir: Path, dest: Path) -> Path:
+        """A writable copy of an export (to derive a later export from it)."""
+        dest = Path(dest)
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(export_dir, dest)
+        return dest
+
+
+def expected_worklist(export_dir: Path = SAMPLE_EXPORT) -> set[tuple[int, str]]:
+    with (Path(export_dir) / "expected-worklist.csv").open(newline="") as handle:
+        return {(int(r["customer_id"]), r["rule_id"]) for r in csv.DictReader(handle)}

@@ -1,0 +1,296 @@
+"""PostgresWarehouse and the COPY loader against a real PostgreSQL server.
+
+The server is the session's (pytests/postgres_fixture.py): an existing one when
+JUVONNO_DQ_PG_HOST is set, else a throwaway cluster. Every test works under a
+schema prefix of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from runner.contract import TABLES
+from runner.export.load import load_duckdb
+from runner.export.load_postgres import load_postgres
+from runner.export.validate import validate_export
+from runner.publish import history
+from runner.warehouse import WarehouseError
+from runner.warehouse.postgres import PostgresWarehouse
+
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+
+
+def _rows(con, sql: str) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with con.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+def _messy_export(sample: Path, target: Path) -> Path:
+    """The sample export delivered the awkward ways the contract allows: BOM, CRLF,
+    .csv.gz, header case and spaces, an extra column, blank and space-only fields
+    (NBSP too), a quoted field holding a comma, quotes and a line break, and no
+    optional iCBT file."""
+    target.mkdir()
+    customers = (sample / "customers.csv").read_text(encoding="utf-8").splitlines()
+    header, *rows = customers
+    out = [" ID ," + header.split(",", 1)[1] + ",Referrer Notes"]
+    for i, row in enumerate(rows):
+        extra = ["", "   ", '"said ""hi"", then\nleft"', "\u00a0padded\u00a0", "x"][i % 5]
+        out.append(row + "," + extra)
+    (target / "customers.csv").write_bytes(("\ufeff" + "\r\n".join(out) + "\r\n").encode("utf-8"))
+    with gzip.open(target / "appointments.csv.gz", "wb") as fh:
+        fh.write((sample / "appointments.csv").read_bytes())
+    staff = (sample / "staff.csv").read_text(encoding="utf-8").splitlines()
+    staff[0] = staff[0].upper()
+    staff[1:] = [r.replace(",Therapist,", ",  Therapist ,") for r in staff[1:]]
+    (target / "staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
+    for name in ("customer_groups", "encounters"):
+        shutil.copy(sample / f"{name}.csv", target / f"{name}.csv")
+    return target
+
+
+def _duck_type(sql_type: str) -> str:
+    return {"BIGINT": "bigint", "DATE": "date", "VARCHAR": "text"}[sql_type]
+
+
+def test_raw_layer_is_the_duckdb_raw_layer(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
+    export = validate_export(_messy_export(sample_export, tmp_path / "export"), tmp_path / "work")
+    assert export.ok, [str(p) for p in export.problems]
+    db = tmp_path / "raw.duckdb"
+    load_duckdb(db, export)
+    raw = f"{pg_schema}_raw"
+    wh_files = {name: (f.load_path, list(f.headers)) for name, f in export.files.items()}
+    con = postgres_server.connect()
+    try:
+        load_postgres(con, wh_files, raw)
+        duck = duckdb.connect(str(db), read_only=True)
+        try:
+            for name in TABLES:
+                dcols = duck.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'juvonno_raw' and table_name = ? order by ordinal_position",
+                    [name],
+                ).fetchall()
+                pcols = _rows(
+                    con,
+                    "select column_name, data_type from information_schema.columns "
+                    f"where table_schema = '{raw}' and table_name = '{name}' order by ordinal_position",
+                )
+                assert [(c, _duck_type(t)) for c, t in dcols] == [(c, t.replace("character varying", "text")) for c, t in pcols], name
+                cols = ", ".join(f'"{c}"' for c, _ in dcols)
+                drows = sorted(duck.execute(f"select {cols} from juvonno_raw.{name}").fetchall(), key=repr)
+                prows = sorted(_rows(con, f'select {cols} from "{raw}"."{name}"'), key=repr)
+                assert drows == prows, name
+        finally:
+            duck.close()
+        notes = dict(_rows(con, f'select id, "referrer notes" from "{raw}".customers'))
+        assert set(notes.values()) == {None, 'said "hi", then\nleft', "padded", "x"}
+        assert _rows(con, f'select count(*) from "{raw}".icbt_activity') == [(0,)]
+        assert {r[0] for r in _rows(con, f'select distinct staff_type from "{raw}".staff')} <= {"Therapist", "Coordinator", "Administrator", "Other"}
+    finally:
+        con.close()
+
+
+def test_a_failing_load_leaves_the_previous_raw_data_intact(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
+    raw = f"{pg_schema}_raw"
+    good = {name: (sample_export / f"{name}.csv", (sample_export / f"{name}.csv").read_text().splitlines()[0].split(",")) for name in TABLES}
+    con = postgres_server.connect()
+    try:
+        load_postgres(con, good, raw)
+        before = {name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES}
+        # A later table that COPY accepts but the cast refuses, after earlier tables loaded.
+        bad_enc = tmp_path / "encounters.csv"
+        text = (sample_export / "encounters.csv").read_text().splitlines()
+        bad_enc.write_text("\n".join([text[0], *text[1:50], "not-a-number,10001,201,Session Note,2026-01-01,", *text[50:]]) + "\n")
+        bad = dict(good, encounters=(bad_enc, good["encounters"][1]))
+        with pytest.raises(Exception, match="bigint"):
+            load_postgres(con, bad, raw)
+        after = {name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES}
+        assert after == before
+        leftovers = _rows(con, f"select tablename from pg_tables where schemaname = '{raw}' and tablename like '%loading'")
+        assert leftovers == []
+    finally:
+        con.close()
+
+
+def _warehouse(postgres_server, pg_schema: str, tmp_path: Path, **extra: str) -> PostgresWarehouse:  # type: ignore[no-untyped-def]
+    return PostgresWarehouse(out=tmp_path, environ=postgres_server.env(pg_schema) | extra)
+
+
+def _fake_build(wh: PostgresWarehouse, run: int, postgres_server) -> None:  # type: ignore[no-untyped-def]
+    """What dbt would leave in the build: a mart in sop and one in invoicing, same run."""
+    con = postgres_server.connect()
+    try:
+        with con.cursor() as cur:
+            for layer, table in (("sop", "sop_violations"), ("invoicing", "rpt_invoice_monthly")):
+                schema = f"{wh.build_prefix}_{layer}"
+                cur.execute(f'create schema if not exists "{schema}"')
+                cur.execute(f'create table "{schema}".{table} as select {run} as run, g as n from generate_series(1, 1000) g')
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_publish_swaps_all_marts_at_once_while_a_second_connection_reads(tmp_path: Path, postgres_server, pg_schema) -> None:
+    wh = _warehouse(postgres_server, pg_schema, tmp_path)
+    wh.check_reachable()
+    assert wh.latest_as_of() is None
+    wh.prepare_build("run-1")
+    _fake_build(wh, 1, postgres_server)
+    wh.publish()
+
+    sop, inv = f"{pg_schema}_sop.sop_violations", f"{pg_schema}_invoicing.rpt_invoice_monthly"
+    seen: list[tuple] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        con = postgres_server.connect()
+        con.autocommit = True
+        try:
+            while not stop.is_set():
+                # One statement reads both marts: it must see one run, complete.
+                seen.append(_rows(con, f"select (select min(run) || '/' || max(run) || '/' || count(*) from {sop}), "
+                                        f"(select min(run) || '/' || max(run) || '/' || count(*) from {inv})")[0])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            con.close()
+
+    # A second connection holding the published marts in an open transaction
+    # (an analyst's long query) must not stop the publish for long.
+    holder = postgres_server.connect()
+    assert _rows(holder, f"select count(*) from {sop}") == [(1000,)]
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        wh2 = _warehouse(postgres_server, pg_schema, tmp_path)
+        wh2.prepare_build("run-2")
+        _fake_build(wh2, 2, postgres_server)
+        started = time.monotonic()
+        wh2.publish()
+        took = time.monotonic() - started
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not errors, errors
+    assert took < 10, f"publish waited {took:.1f}s for a reader"
+    assert set(seen) <= {("1/1/1000", "1/1/1000"), ("2/2/1000", "2/2/1000")}, set(seen)
+    assert ("2/2/1000", "2/2/1000") in seen
+    # The reader's transaction still works and now sees the new run; the old run's
+    # schemas it held are dropped later (by the next run), never in its way.
+    assert _rows(holder, f"select min(run) from {sop}") == [(2,)]
+    holder.rollback()
+    holder.close()
+    wh.cleanup_stale()
+    con = postgres_server.connect()
+    try:
+        left = _rows(con, f"select nspname from pg_namespace where nspname like '{pg_schema}\\_%' order by 1")
+    finally:
+        con.close()
+    assert [r[0] for r in left] == [f"{pg_schema}_{layer}" for layer in ("history", "invoicing", "snapshots", "sop")]
+
+
+def test_state_is_carried_history_appended_and_discard_keeps_the_published_run(tmp_path: Path, postgres_server, pg_schema) -> None:
+    wh = _warehouse(postgres_server, pg_schema, tmp_path)
+    env = wh.prepare_build("run-1")
+    assert env == {"JUVONNO_DQ_PG_SCHEMA": f"{pg_schema}_build"}
+    con = postgres_server.connect()
+    with con.cursor() as cur:
+        cur.execute(f'create table "{pg_schema}_build_snapshots".snp_customer_groups as select 1 as customer_id')
+    con.commit()
+    _fake_build(wh, 1, postgres_server)
+    now = dt.datetime(2026, 11, 20, 23, 30)
+    row = {"run_id": "run-1", "as_of_date": dt.date(2026, 11, 20), "started_at": now, "finished_at": now,
+           "rule_id": "SOP-10", "hits": 3, "outcome": "findings", "exit_code": 0}  # fmt: skip
+    wh.append_history([row])
+    assert wh.query("select rule_id, hits from juvonno_history.dq_run_history") == [{"rule_id": "SOP-10", "hits": 3}]
+    wh.publish()
+    assert wh.latest_as_of() == dt.date(2026, 11, 20)
+
+    wh2 = _warehouse(postgres_server, pg_schema, tmp_path)
+    wh2.prepare_build("run-2")
+    assert wh2.query("select count(*) as n from juvonno_snapshots.snp_customer_groups") == [{"n": 1}]
+    assert wh2.query(f"select {', '.join(history.COLUMN_NAMES)} from juvonno_history.dq_run_history") == [row]
+    _fake_build(wh2, 2, postgres_server)
+    wh2.discard()
+    assert _rows(con, f"select min(run) from {pg_schema}_sop.sop_violations") == [(1,)]
+    assert _rows(con, f"select count(*) from pg_namespace where nspname like '{pg_schema}\\_build%'") == [(0,)]
+    con.close()
+
+
+def test_one_run_at_a_time_per_schema(tmp_path: Path, postgres_server, pg_schema) -> None:
+    first = _warehouse(postgres_server, pg_schema, tmp_path)
+    first.prepare_build("run-1")
+    second = _warehouse(postgres_server, pg_schema, tmp_path)
+    with pytest.raises(WarehouseError, match="another juvonno-dq run"):
+        second.prepare_build("run-2")
+    second.discard()  # not its build: leaves the first's alone
+    assert first.query("select count(*) as n from juvonno_history.dq_run_history") == [{"n": 0}]
+    first.discard()
+    second.prepare_build("run-2")
+    second.discard()
+
+
+def test_analysts_role_reads_the_published_marts_only(tmp_path: Path, postgres_server, pg_schema) -> None:
+    role = f"{pg_schema}_analyst"
+    con = postgres_server.connect()
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute(f"create role {role} login")
+    try:
+        wh = _warehouse(postgres_server, pg_schema, tmp_path, JUVONNO_DQ_PG_ANALYST_ROLE=role)
+        for run in (1, 2):  # grants follow each new run's schemas
+            wh.prepare_build(f"run-{run}")
+            _fake_build(wh, run, postgres_server)
+            with con.cursor() as cur:
+                cur.execute(f'create schema if not exists "{wh.build_prefix}_raw"')
+                cur.execute(f'create table "{wh.build_prefix}_raw".customers as select 1 as id')
+            wh.publish()
+        analyst = postgres_server.connect(user=role)
+        analyst.autocommit = True
+        try:
+            assert _rows(analyst, f"select min(run) from {pg_schema}_sop.sop_violations") == [(2,)]
+            assert _rows(analyst, f"select count(*) from {pg_schema}_invoicing.rpt_invoice_monthly") == [(1000,)]
+            assert _rows(analyst, f"select count(*) from {pg_schema}_history.dq_run_history") == [(0,)]
+            import psycopg2
+
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                _rows(analyst, f"select * from {pg_schema}_raw.customers")
+        finally:
+            analyst.close()
+    finally:
+        postgres_server.drop_schemas(pg_schema)
+        with con.cursor() as cur:
+            cur.execute(f"drop owned by {role}")
+            cur.execute(f"drop role {role}")
+        con.close()
+
+
+def test_an_unreachable_server_is_a_warehouse_error_without_the_password(tmp_path: Path, postgres_server) -> None:
+    secret = "pw-unreachable-Secret-123"
+    env = postgres_server.env("juvonno") | {"JUVONNO_DQ_PG_PORT": "1", "JUVONNO_DQ_PG_PASSWORD": secret}
+    wh = PostgresWarehouse(out=tmp_path, environ=env)
+    with pytest.raises(WarehouseError) as info:
+        wh.check_reachable()
+    assert "cannot connect to PostgreSQL" in str(info.value)
+    assert secret not in str(info.value)
+    assert secret not in repr(wh)
+    assert secret not in wh.redacted_url()
+    assert "pw-unreachable-Secret-123" in wh.sqlalchemy_url()  # GX needs it; callers must not log it
+
+
+def test_a_bad_schema_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="JUVONNO_DQ_PG_SCHEMA"):
+        PostgresWarehouse(out=tmp_path, environ={"JUVONNO_DQ_PG_SCHEMA": "Juvonno; drop"})

@@ -1,0 +1,199 @@
+"""One in-process `dbt build` (seeds, snapshots, models, tests), results as plain data.
+
+The project and profiles directory is the repository root (overridable by
+JUVONNO_DQ_PROJECT_DIR). dbt's target and log paths are private to the instance:
+`OUT/.dbt/target` (kept between runs for partial parsing) and the run folder (for
+`dbt.log`). dbt writes nothing to the console: its events go to its log file and
+to our progress callback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import runner
+
+ERROR_STATUSES = {"error", "runtime error"}
+
+
+def project_dir() -> Path:
+    override = os.environ.get("JUVONNO_DQ_PROJECT_DIR")
+    return Path(override) if override else Path(runner.__file__).resolve().parents[1]
+
+
+class DbtCannotRun(Exception):
+    """dbt could not start (bad project, profile, adapter): exit code 3."""
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    unique_id: str
+    name: str
+    resource_type: str  # model, seed, snapshot, test, ...
+    status: str  # success, error, skipped, pass, fail, warn, ...
+    failures: int | None
+    severity: str | None  # tests only: warn or error
+    rule_id: str | None  # meta.rule_id of a rule test
+    message: str | None = None
+    execution_time: float = 0.0
+
+    @property
+    def is_error(self) -> bool:
+        """A failure that makes the run exit 1: a node error, or an error-severity test failing."""
+        if self.status in ERROR_STATUSES:
+            return True
+        return self.resource_type in {"test", "unit_test"} and self.status == "fail"
+
+
+@dataclass
+class DbtOutcome:
+    success: bool
+    nodes: list[NodeResult] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def errors(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.is_error]
+
+    @property
+    def build_errors(self) -> list[NodeResult]:
+        """Models, seeds or snapshots that did not build: the marts cannot be trusted."""
+        return [n for n in self.errors if n.resource_type not in {"test", "unit_test"}]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{resource_type: {status: n}}, for summary.json."""
+        out: dict[str, dict[str, int]] = {}
+        for n in self.nodes:
+            by_status = out.setdefault(n.resource_type, {})
+            by_status[n.status] = by_status.get(n.status, 0) + 1
+        return {k: dict(sorted(v.items())) for k, v in sorted(out.items())}
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [asdict(n) for n in self.nodes]
+
+
+@contextmanager
+def _environ(extra: Mapping[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build(
+    *,
+    target: str,
+    as_of: str,
+    run_id: str,
+    target_path: Path,
+    log_path: Path,
+    env: Mapping[str, str],
+    on_event: Callable[[str, str, str], None] | None = None,
+) -> DbtOutcome:
+    """`dbt build` once; on_event(kind, unique_id, status) for NodeStart/NodeFinished."""
+    from dbt.cli.main import dbtRunner
+
+    proj = project_dir()
+    target_path.mkdir(parents=True, exist_ok=True)
+    log_path.mkdir(parents=True, exist_ok=True)
+
+    def _callback(msg: Any) -> None:
+        if on_event is None:
+            return
+        name = msg.info.name
+        if name in ("NodeStart", "NodeFinished"):
+            info = msg.data.node_info
+            on_event(name, info.unique_id, info.node_status)
+
+    args = [
+        "build",
+        "--project-dir", str(proj),
+        "--profiles-dir", str(proj),
+        "--target", target,
+        "--vars", json.dumps({"as_of_date": as_of, "run_id": run_id}),
+        "--target-path", str(target_path),
+        "--log-path", str(log_path),
+        "--log-level", "none",  # console: nothing
+        "--log-level-file", "info",
+        "--log-format-file", "text",
+        "--no-use-colors-file",
+        "--no-send-anonymous-usage-stats",
+        "--no-version-check",
+    ]  # fmt: skip
+    with _environ(env):
+        try:
+            res = dbtRunner(callbacks=[_callback]).invoke(args)
+        finally:
+            _close_connections()
+    if res.exception is not None and res.result is None:
+        raise DbtCannotRun(_one_line(str(res.exception)))
+    results = getattr(res.result, "results", None)
+    if results is None:
+        raise DbtCannotRun("dbt build returned no results" + (f": {_one_line(str(res.exception))}" if res.exception else ""))
+    nodes = [_node(r) for r in results]
+    return DbtOutcome(success=bool(res.success), nodes=nodes, elapsed=float(getattr(res.result, "elapsed_time", 0) or 0))
+
+
+def _node(r: Any) -> NodeResult:
+    node = r.node
+    config = getattr(node, "config", None)
+    meta = dict(getattr(config, "meta", None) or {}) | dict(getattr(node, "meta", None) or {})
+    rtype = str(getattr(node, "resource_type", ""))
+    rtype = rtype.split(".")[-1].lower()
+    severity = getattr(config, "severity", None) if rtype in {"test", "unit_test"} else None
+    status = str(getattr(r.status, "value", r.status))
+    failures = getattr(r, "failures", None)
+    return NodeResult(
+        unique_id=node.unique_id,
+        name=node.name,
+        resource_type=rtype,
+        status=status,
+        failures=int(failures) if failures is not None else None,
+        severity=str(severity).lower() if severity else None,
+        rule_id=str(meta["rule_id"]) if meta.get("rule_id") else None,
+        message=_one_line(r.message) if status in ERROR_STATUSES and r.message else None,
+        execution_time=float(getattr(r, "execution_time", 0) or 0),
+    )
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _close_connections() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in a class attribute after the
+    invocation; close it so nothing holds the build file once dbt has returned
+    (GX and publish must never run beside a dbt connection)."""
+    try:
+        from dbt.adapters.factory import reset_adapters
+
+        reset_adapters()
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        env = DuckDBConnectionManager._ENV
+        if env is not None:
+            try:
+                env.close()
+            finally:
+                DuckDBConnectionManager.close_all_connections()
+    except Exception:  # noqa: BLE001 - not installed or already closed
+        pass
+    import gc
+
+    gc.collect()

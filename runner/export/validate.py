@@ -1,0 +1,726 @@
+"""Validate an export folder against the contract (runner/contract.py), every problem
+at once, before anything is loaded.
+
+Reading is DuckDB's bulk CSV reader on a private in-memory connection (never the
+warehouse): each file is read with all columns as text, bound by position to the
+header read here in Python, with malformed records caught into a rejects table;
+the type, enum, required and unique checks are one SQL query per table. No
+Python loop runs over CSV rows (only the .xlsx conversion walks cells).
+
+Row numbers count data rows: the first record after the header is row 1, a
+quoted field holding line breaks is still one row (blank lines are not rows).
+Values of personal columns (contract pii=True) never leave SQL: messages carry
+only their length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+
+from runner.contract import FILE_SUFFIXES, MANIFEST_FILE, PATTERN_BY_TYPE, TABLES, Column, ColumnType, Table
+from runner.export.headers import HeaderMap, map_headers, read_csv_sql, sql_string
+
+LISTED_PER_GROUP = 20  # problems listed per (file, column, kind); all are counted
+VALUE_SHOWN_CHARS = 60
+_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 1 << 20  # the header row must fit in the first MiB
+
+
+class Kind:
+    """What a problem is (Problem.kind): one per rejection class of the contract."""
+
+    MISSING_FILE = "missing_file"
+    EMPTY_FILE = "empty_file"
+    DUPLICATE_FILE = "duplicate_file"
+    BAD_WORKBOOK = "bad_workbook"
+    MISSING_COLUMN = "missing_column"
+    DUPLICATE_COLUMN = "duplicate_column"
+    REQUIRED = "required"
+    TYPE = "type"
+    ENUM = "enum"
+    UNIQUE = "unique"
+    MALFORMED = "malformed"
+    ENCODING = "encoding"
+    MANIFEST = "manifest"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the export is rejected. `value` is as delivered (trimmed, shortened),
+    or `<personal data, N characters>` for a personal column (then personal=True)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+    kind: str = Kind.TYPE
+    personal: bool = False
+
+    def location(self) -> str:
+        text = self.file
+        if self.row is not None:
+            text += f" row {self.row}"
+        if self.column is not None:
+            text += f", column {self.column}"
+        return text
+
+    def shown_value(self) -> str:
+        if self.value is None:
+            return ""
+        if self.personal:
+            return self.value
+        text = self.value if len(self.value) <= VALUE_SHOWN_CHARS else self.value[:VALUE_SHOWN_CHARS] + "…"
+        return repr(text)
+
+    def detail(self) -> str:
+        k, v = self.kind, self.shown_value()
+        if k in (Kind.TYPE, Kind.ENUM):
+            return f"{v} is not {self.expected}"
+        if k == Kind.REQUIRED:
+            return f"required value is empty (expected {self.expected})"
+        if k == Kind.UNIQUE:
+            return f"{v} repeats (expected {self.expected})"
+        if k == Kind.MISSING_COLUMN:
+            return f"required column is missing (expected {self.expected})"
+        if k == Kind.MISSING_FILE:
+            return f"required file is missing (expected {self.expected})"
+        if k == Kind.EMPTY_FILE:
+            return f"file is empty (expected {self.expected})"
+        if k == Kind.MALFORMED:
+            return f"malformed CSV record ({self.value}): expected {self.expected}"
+        if k == Kind.ENCODING:
+            return f"not valid UTF-8 ({self.value})"
+        if k == Kind.DUPLICATE_FILE:
+            return f"two files for one table (expected {self.expected})"
+        if k == Kind.DUPLICATE_COLUMN:
+            return f"the header names it {self.value} (expected {self.expected})"
+        if self.value:
+            return f"{self.value} (expected {self.expected})"
+        return f"expected {self.expected}"
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.detail()}"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    table: str
+    path: Path  # as delivered
+    load_path: Path  # a plain UTF-8 CSV (or .csv.gz) the database's bulk reader reads
+    format: str  # "csv", "csv.gz" or "xlsx"
+    rows: int  # data rows (CSV records after the header)
+    sha256: str  # of the bytes as delivered
+    headers: tuple[str, ...]  # in file order, as delivered (BOM removed)
+    extra_columns: tuple[str, ...] = ()  # raw-layer names of columns the contract does not know
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class ValidatedExport:
+    export_dir: Path
+    files: dict[str, ExportFile]
+    notices: list[str]
+    problems: list[Problem]
+    manifest_exported_at: str | None = None
+    # (file, column, kind) -> how many problems of that group exist in all, where
+    # more than LISTED_PER_GROUP were found (only the first ones are in `problems`).
+    problem_totals: dict[tuple[str, str | None, str], int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        listed: dict[tuple[str, str | None, str], int] = defaultdict(int)
+        for p in self.problems:
+            listed[(p.file, p.column, p.kind)] += 1
+        return sum(max(n, self.problem_totals.get(key, 0)) for key, n in listed.items())
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _mask(length: int | None) -> str:
+    return f"<personal data, {length or 0} characters>"
+
+
+def _hash_and_lines(path: Path) -> tuple[str, int]:
+    """SHA-256 of the bytes as delivered and their count of b'\\n' (runs in a thread:
+    hashlib releases the GIL)."""
+    digest = hashlib.sha256()
+    newlines = 0
+    count = not path.name.endswith((".gz", ".xlsx"))
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+            if count:
+                newlines += chunk.count(b"\n")
+    return digest.hexdigest(), newlines
+
+
+def _open_head(path: Path) -> bytes:
+    if path.name.endswith(".gz"):
+        import gzip
+
+        with gzip.open(path, "rb") as fh:
+            return fh.read(_HEAD_BYTES)
+    with path.open("rb") as fh:
+        return fh.read(_HEAD_BYTES)
+
+
+@dataclass
+class _Head:
+    headers: list[str] | None  # None: no header (empty file)
+    bom: bool = False
+    crlf: bool = False
+    bad_utf8_at: int | None = None  # byte offset of invalid UTF-8 in the header row
+
+
+def _read_head(path: Path) -> _Head:
+    raw = _open_head(path)
+    bom = raw.startswith(_BOM)
+    body = raw[len(_BOM) :] if bom else raw
+    if not body.strip(b" \t\r\n"):
+        return _Head(headers=None, bom=bom)
+    text = body.decode("utf-8", errors="replace")
+    record = next(csv.reader(io.StringIO(text, newline="")), [])
+    if not any(h.strip() for h in record):
+        return _Head(headers=None, bom=bom)
+    bad_at = None
+    if "\ufffd" in "".join(record):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as err:
+            bad_at = err.start + (len(_BOM) if bom else 0)
+    first_nl = body.find(b"\n")
+    crlf = first_nl > 0 and body[first_nl - 1 : first_nl] == b"\r"
+    return _Head(headers=record, bom=bom, crlf=crlf, bad_utf8_at=bad_at)
+
+
+def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        # Excel stores datetimes as floats: round away sub-millisecond noise.
+        micro = round(value.microsecond / 1000) * 1000
+        value = value.replace(microsecond=0) + dt.timedelta(microseconds=micro)
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        spec = "milliseconds" if value.microsecond else "seconds"
+        return value.isoformat(sep="T", timespec=spec)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an Excel number cell has no int/float distinction
+    return str(value)
+
+
+def _convert_xlsx(path: Path, target: Path) -> tuple[list[str] | None, int, str | None]:
+    """One-sheet workbook -> plain UTF-8 CSV. Returns (headers, data rows, problem)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001 - any unreadable workbook is bad input
+        return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
+    try:
+        if len(wb.sheetnames) != 1:
+            return None, 0, f"a workbook with exactly one sheet (found {len(wb.sheetnames)}: {', '.join(wb.sheetnames)})"
+        ws = wb[wb.sheetnames[0]]
+        rows = ws.iter_rows()
+        headers: list[str] | None = None
+        for first in rows:
+            cells = [_cell_text(c) for c in first]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if cells:
+                headers = cells
+                break
+        if headers is None:
+            return None, 0, None
+        width = len(headers)
+        n = 0
+        pending_blank = 0
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(headers)
+            for row in rows:
+                cells = [_cell_text(c) for c in row]
+                while len(cells) > width and cells[-1] == "":
+                    cells.pop()
+                if not any(cells):
+                    pending_blank += 1  # trailing blank rows are not data; inner ones are
+                    continue
+                for _ in range(pending_blank):
+                    writer.writerow([""] * width)
+                n += pending_blank
+                pending_blank = 0
+                writer.writerow(cells + [""] * (width - len(cells)))
+                n += 1
+        return headers, n, None
+    finally:
+        wb.close()
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _bad_value_sql(column: Column, v: str) -> str:
+    """SQL true when the trimmed, non-blank text v does not parse as the column's type."""
+    t = column.type
+    if t is ColumnType.ENUM:
+        allowed = ", ".join(sql_string(a.lower()) for a in column.allowed)
+        return f"lower({v}) not in ({allowed})"
+    pattern = sql_string(PATTERN_BY_TYPE[t]) if t in PATTERN_BY_TYPE else None
+    if t is ColumnType.ID:
+        return f"not coalesce(regexp_full_match({v}, {pattern}) and try_cast({v} as bigint) > 0, false)"
+    if t is ColumnType.INTEGER:
+        return f"not coalesce(regexp_full_match({v}, {pattern}) and try_cast({v} as bigint) is not null, false)"
+    if t is ColumnType.DATE:
+        return f"not coalesce(regexp_full_match({v}, {pattern}) and try_cast({v} as date) is not null, false)"
+    if t is ColumnType.DATETIME:
+        return (
+            f"not coalesce(regexp_full_match({v}, {pattern}) "
+            f"and try_cast(substr({v}, 1, 10) as date) is not null, false)"
+        )
+    return "false"
+
+
+class _RowMap:
+    """Data row number of the k-th good record, given the records DuckDB rejected."""
+
+    def __init__(self, rejected_rows: list[int]):
+        self.gaps = [r - i for i, r in enumerate(sorted(set(rejected_rows)), start=1)]
+
+    def row(self, rowid: int) -> int:
+        k = rowid + 1
+        return k + bisect.bisect_left(self.gaps, k)
+
+
+_REJECT_EXPECTED = {
+    "MISSING COLUMNS": "as many fields as the header",
+    "TOO MANY COLUMNS": "as many fields as the header",
+    "UNQUOTED VALUE": "a well-quoted CSV record (a quote opened and never closed, or text after a closing quote)",
+    "LINE SIZE OVER MAXIMUM": "a record shorter than the reader's maximum line size",
+    "INVALID ENCODING": "UTF-8 text",
+    "INVALID UNICODE": "UTF-8 text",
+}
+
+
+@dataclass(frozen=True)
+class _Check:
+    index: int  # the column's position in the contract table
+    column: Column
+    kind_sql: str  # SQL: the problem kind of a row's value, NULL when fine
+    shown: str  # SQL: the value for a message (its length for a personal column)
+    key: str | None  # SQL: the uniqueness key (unique columns only)
+
+
+class _Checker:
+    def __init__(self, export_dir: Path, workdir: Path):
+        self.export_dir = export_dir
+        self.workdir = workdir
+        self.problems: list[Problem] = []
+        self.notices: list[str] = []
+        self.totals: dict[tuple[str, str | None, str], int] = {}
+        self.files: dict[str, ExportFile] = {}
+        self.record_counts: dict[str, int] = {}  # file name -> records (incl. rejected)
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("set preserve_insertion_order = true")
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    # ---------------------------------------------------------------- discovery
+
+    def discover(self) -> dict[str, Path]:
+        chosen: dict[str, Path] = {}
+        known_names = {MANIFEST_FILE}
+        present = {p.name: p for p in self.export_dir.iterdir() if p.is_file()} if self.export_dir.is_dir() else {}
+        for name, table in TABLES.items():
+            candidates = [name + s for s in FILE_SUFFIXES]
+            known_names.update(candidates)
+            found = [present[c] for c in candidates if c in present]
+            if len(found) > 1:
+                self.add(
+                    Problem(
+                        file=", ".join(p.name for p in found),
+                        row=None,
+                        column=None,
+                        value=None,
+                        expected=f"exactly one file for table {name} (which one is the export?)",
+                        kind=Kind.DUPLICATE_FILE,
+                    )
+                )
+            elif found:
+                chosen[name] = found[0]
+            elif table.required:
+                near = [n for n in present if n.lower() in {c.lower() for c in candidates}]
+                hint = f"; found {', '.join(near)} (names are lower case)" if near else ""
+                self.add(
+                    Problem(
+                        file=name + ".csv",
+                        row=None,
+                        column=None,
+                        value=None,
+                        expected=" or ".join(candidates) + f" in {self.export_dir}{hint}",
+                        kind=Kind.MISSING_FILE,
+                    )
+                )
+            else:
+                self.notices.append(f"{name}: no file delivered; loaded as an empty table")
+        ignored = sorted(n for n in present if n not in known_names and not n.startswith("."))
+        if ignored:
+            self.notices.append("files not in the contract, ignored: " + ", ".join(ignored))
+        return chosen
+
+    # ---------------------------------------------------------------- one file
+
+    def check_file(self, table: Table, path: Path, digest: Future[tuple[str, int]]) -> None:
+        fmt = next(s for s in FILE_SUFFIXES if path.name.endswith(s)).lstrip(".")
+        fname = path.name
+        newlines: int | None = None
+        if fmt == "xlsx":
+            load_path = self.workdir / f"{table.name}.from-xlsx.csv"
+            headers, _, bad = _convert_xlsx(path, load_path)
+            if bad:
+                self.add(Problem(fname, None, None, None, bad, kind=Kind.BAD_WORKBOOK))
+                return
+            head = _Head(headers=headers)
+            self.notices.append(f"{fname}: Excel workbook converted to CSV (date cells as YYYY-MM-DD)")
+        else:
+            load_path = path
+            head = _read_head(path)
+            if fmt == "csv.gz":
+                self.notices.append(f"{fname}: gzip-compressed CSV")
+        if head.headers is None:
+            if table.required:
+                self.add(Problem(fname, None, None, None, "a header row", kind=Kind.EMPTY_FILE))
+            else:
+                self.notices.append(f"{fname}: empty (no header); loaded as an empty table")
+            return
+        if head.bad_utf8_at is not None:
+            self.add(
+                Problem(fname, None, None, f"byte {head.bad_utf8_at} of the header row", "UTF-8 text", kind=Kind.ENCODING)
+            )
+            return
+        if head.bom:
+            self.notices.append(f"{fname}: starts with a UTF-8 byte-order mark")
+        if head.crlf:
+            self.notices.append(f"{fname}: CRLF line ends")
+        headers = [h.replace("\ufeff", "") for h in head.headers]
+        hmap = map_headers(table, headers)
+        header_ok = self._check_headers(table, fname, headers, hmap)
+
+        rel = f"f_{table.name}"
+        checks = self._value_checks(table, hmap) if header_ok else []
+        pairs = self._pair_key(hmap) if table.name == "customer_groups" else None
+        # Pass 1, streaming: counts only (no table is built for a clean file).
+        aggs = ["count(*)"] + [f"count(*) filter (where {c.kind_sql} is not null)" for c in checks]
+        aggs += [f"count({c.key}) - count(distinct {c.key})" for c in checks if c.key]
+        # Every column must be read: DuckDB checks UTF-8 only in the columns a query uses.
+        aggs += [f"count(c{i})" for i in range(len(headers))]
+        if pairs:
+            aggs.append(f"count({pairs}) - count(distinct {pairs})")
+        counts = self.con.execute(
+            f"select {', '.join(aggs)} from {read_csv_sql(str(load_path), len(headers), rejects=rel)}"
+        ).fetchall()[0]  # fetchall: the rejects table exists once the result is consumed
+        good = counts[0]
+        rejected = [r for (r,) in self.con.execute(f"select distinct line - 1 from {rel}_errors order by 1").fetchall()]
+        rows = good + len(rejected)
+        self.record_counts[fname] = rows
+        rowmap = _RowMap(rejected)
+        if rejected:
+            self._report_rejects(fname, rel, len(headers))
+        n_value = len(checks)
+        failing = [c for c, n in zip(checks, counts[1 : 1 + n_value]) if n]
+        unique_checks = [c for c in checks if c.key]
+        failing_unique = [c for c, n in zip(unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)]) if n]
+        repeated_pairs = bool(pairs) and bool(counts[-1])
+        # Pass 2, only for a file with something to point at: a table whose rowid is file order.
+        if failing or failing_unique or repeated_pairs:
+            self.con.execute(
+                f"create or replace table {rel} as select * from "
+                f"{read_csv_sql(str(load_path), len(headers), rejects=rel + '_again')}"
+            )
+            self._locate_values(table, fname, rel, failing, failing_unique, rowmap)
+            if repeated_pairs:
+                self._repeated_groups(fname, rel, hmap, rowmap)
+            self.con.execute(f"drop table {rel}")
+        if newlines is None and fmt == "csv":
+            _, newlines = digest.result()
+            physical = newlines + (0 if self._ends_with_newline(path) else 1)
+            spanning = physical - 1 - rows
+            if spanning > 0 and not rejected:
+                self.notices.append(f"{fname}: quoted fields hold line breaks ({spanning} extra line(s); each record is one row)")
+        self.files[table.name] = ExportFile(
+            table=table.name,
+            path=path,
+            load_path=load_path,
+            format=fmt,
+            rows=rows,
+            sha256="",  # filled in once the hash thread is done
+            headers=tuple(headers),
+            extra_columns=hmap.extra_names(),
+        )
+
+    @staticmethod
+    def _ends_with_newline(path: Path) -> bool:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            if fh.tell() == 0:
+                return False
+            fh.seek(-1, 2)
+            return fh.read(1) == b"\n"
+
+    def _check_headers(self, table: Table, fname: str, headers: list[str], hmap: HeaderMap) -> bool:
+        ok = True
+        for name, positions in hmap.duplicates.items():
+            self.add(
+                Problem(
+                    fname,
+                    None,
+                    name,
+                    f"{len(positions)} times (positions {', '.join(str(p + 1) for p in positions)})",
+                    "each column once in the header (names match case-insensitively)",
+                    kind=Kind.DUPLICATE_COLUMN,
+                )
+            )
+            ok = False
+        for column in table.columns:
+            if column.name in hmap.positions:
+                continue
+            if column.required:
+                self.add(
+                    Problem(
+                        fname,
+                        None,
+                        column.name,
+                        None,
+                        f"a column named {column.name}; the header has {', '.join(h.strip() for h in headers) or 'no names'}",
+                        kind=Kind.MISSING_COLUMN,
+                    )
+                )
+            else:
+                self.notices.append(f"{fname}: optional column {column.name} is absent (loaded as empty)")
+        renamed = [h for h in headers if h != h.strip().lower() and h.strip().lower() in table.column_names]
+        if renamed:
+            self.notices.append(
+                f"{fname}: header names matched ignoring case and spaces: " + ", ".join(repr(h) for h in renamed)
+            )
+        if hmap.extras:
+            self.notices.append(
+                f"{fname}: extra column(s) kept in the raw layer, ignored by the models: "
+                + ", ".join(name for _, name in hmap.extras)
+            )
+        return ok
+
+    def _report_rejects(self, fname: str, rel: str, width: int) -> None:
+        sql = f"""
+            select line - 1 as row, error_type, byte_position, column_idx,
+                   count(*) over (partition by error_type) as total
+            from (select distinct on (line) * from {rel}_errors order by line, column_idx)
+            qualify row_number() over (partition by error_type order by line) <= {LISTED_PER_GROUP}
+            order by error_type, line
+        """
+        for row, error_type, byte_position, column_idx, total in self.con.execute(sql).fetchall():
+            if error_type in ("INVALID ENCODING", "INVALID UNICODE"):
+                kind, value = Kind.ENCODING, f"invalid byte sequence near byte {byte_position} of the file"
+                expected = "UTF-8 text"
+            else:
+                kind = Kind.MALFORMED
+                value = error_type.lower()
+                expected = _REJECT_EXPECTED.get(error_type, "a well-formed CSV record")
+                if "COLUMNS" in error_type:
+                    expected = f"{width} fields, like the header"
+            self.add(Problem(fname, row, None, value, expected, kind=kind))
+            if total > LISTED_PER_GROUP:
+                self.totals[(fname, None, kind)] = self.totals.get((fname, None, kind), 0) + int(total)
+
+    def _value_checks(self, table: Table, hmap: HeaderMap) -> list[_Check]:
+        checks: list[_Check] = []
+        for i, column in enumerate(table.columns):
+            pos = hmap.positions.get(column.name)
+            if pos is None:
+                continue
+            raw = f"c{pos}"
+            v = f"trim({raw})"
+            blank = f"({raw} is null or {v} = '')"
+            bad = _bad_value_sql(column, v)
+            kind_bad = Kind.ENUM if column.type is ColumnType.ENUM else Kind.TYPE
+            conditions = []
+            if column.required:
+                conditions.append(f"when {blank} then '{Kind.REQUIRED}'")
+            if bad != "false":
+                conditions.append(f"when not {blank} and {bad} then '{kind_bad}'")
+            if not conditions and not column.unique:
+                continue
+            kind_sql = ("case " + " ".join(conditions) + " end") if conditions else "null"
+            key = None
+            if column.unique:
+                key = f"try_cast({v} as bigint)" if column.type is ColumnType.ID else f"nullif({v}, '')"
+            shown = f"cast(length({v}) as varchar)" if column.pii else v
+            checks.append(_Check(i, column, kind_sql, shown, key))
+        return checks
+
+    @staticmethod
+    def _pair_key(hmap: HeaderMap) -> str | None:
+        cid, gname = hmap.positions.get("customer_id"), hmap.positions.get("group_name")
+        if cid is None or gname is None:
+            return None
+        return f"(trim(c{cid}) || chr(31) || lower(nullif(trim(c{gname}), '')))"
+
+    def _locate_values(
+        self, table: Table, fname: str, rel: str, failing: list[_Check], failing_unique: list[_Check], rowmap: _RowMap
+    ) -> None:
+        parts = [
+            f"select {c.index} as col, {c.kind_sql} as kind, rowid as rid, {c.shown} as val from {rel}" for c in failing
+        ]
+        for c in failing_unique:
+            parts.append(
+                f"select {c.index} as col, '{Kind.UNIQUE}' as kind, rid, cast(first_rid as varchar) || '|' || val as val "
+                f"from (select rowid as rid, {c.shown} as val, min(rowid) over (partition by {c.key}) as first_rid "
+                f"from {rel} where {c.key} in "
+                f"(select {c.key} from {rel} where {c.key} is not null group by 1 having count(*) > 1)) "
+                f"where rid <> first_rid"
+            )
+        if not parts:
+            return
+        sql = f"""
+            select col, kind, rid, val, count(*) over (partition by col, kind) as total
+            from ({' union all '.join(parts)}) where kind is not null
+            qualify row_number() over (partition by col, kind order by rid) <= {LISTED_PER_GROUP}
+            order by col, kind, rid
+        """
+        for col, kind, rid, val, total in self.con.execute(sql).fetchall():
+            column = table.columns[col]
+            row = rowmap.row(rid)
+            value: str | None = val
+            expected = column.expected
+            if kind == Kind.UNIQUE:
+                first_rid, _, value = val.partition("|")
+                expected = f"a unique {column.name}; first seen at row {rowmap.row(int(first_rid))}"
+            elif kind == Kind.REQUIRED:
+                value = None
+            if column.pii and value is not None:
+                value = _mask(int(value))
+            self.add(Problem(fname, row, column.name, value, expected, kind=kind, personal=column.pii and value is not None))
+            if total > LISTED_PER_GROUP:
+                self.totals[(fname, column.name, kind)] = int(total)
+
+    def _repeated_groups(self, fname: str, rel: str, hmap: HeaderMap, rowmap: _RowMap) -> None:
+        cid, gname = hmap.positions.get("customer_id"), hmap.positions.get("group_name")
+        if cid is None or gname is None:
+            return
+        sql = f"""
+            select count(*), min(rid) from (
+              select rowid as rid, row_number() over (partition by trim(c{cid}), lower(trim(c{gname})) order by rowid) as n
+              from {rel} where nullif(trim(c{gname}), '') is not null
+            ) where n > 1
+        """
+        count, first = self.con.execute(sql).fetchone()  # type: ignore[misc]
+        if count:
+            self.notices.append(
+                f"{fname}: {count} repeated (customer_id, group_name) pair(s), each counted once "
+                f"(first repeat at row {rowmap.row(first)})"
+            )
+
+    # ---------------------------------------------------------------- manifest
+
+    def check_manifest(self, hashes: dict[str, str]) -> str | None:
+        path = self.export_dir / MANIFEST_FILE
+        if not path.is_file():
+            return None
+        try:
+            doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+            files = doc.get("files", {})
+            if not isinstance(files, dict):
+                raise ValueError("files is not an object")
+        except (ValueError, AttributeError) as err:
+            self.add(
+                Problem(MANIFEST_FILE, None, None, None, f'JSON {{"exported_at": …, "files": {{…}}}} ({err})', kind=Kind.MANIFEST)
+            )
+            return None
+        exported_at = doc.get("exported_at")
+        for name, entry in files.items():
+            target = self.export_dir / name
+            if not target.is_file():
+                self.add(
+                    Problem(name, None, None, "listed in manifest.json", "the file to be in the export", kind=Kind.MANIFEST)
+                )
+                continue
+            entry = entry if isinstance(entry, dict) else {}
+            rows = entry.get("rows")
+            if rows is not None:
+                have = self.record_counts.get(name)
+                if have is not None and have != rows:
+                    self.add(
+                        Problem(name, None, None, f"{have} data rows", f"{rows} rows, as manifest.json says", kind=Kind.MANIFEST)
+                    )
+            sha = entry.get("sha256")
+            if sha is not None:
+                have_sha = hashes.get(name) or _hash_and_lines(target)[0]
+                if have_sha != str(sha).lower():
+                    self.add(
+                        Problem(
+                            name,
+                            None,
+                            None,
+                            f"SHA-256 {have_sha}",
+                            f"SHA-256 {sha}, as manifest.json says (a truncated or corrupted transfer?)",
+                            kind=Kind.MANIFEST,
+                        )
+                    )
+        return exported_at if isinstance(exported_at, str) else None
+
+
+def validate_export(export_dir: Path, workdir: Path) -> ValidatedExport:
+    """Check every file of the export against the contract; all problems at once."""
+    export_dir = Path(export_dir)
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    checker = _Checker(export_dir, workdir)
+    try:
+        if not export_dir.is_dir():
+            checker.add(Problem(str(export_dir), None, None, None, "an export folder", kind=Kind.MISSING_FILE))
+            return ValidatedExport(export_dir, {}, checker.notices, checker.problems)
+        chosen = checker.discover()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            digests = {name: pool.submit(_hash_and_lines, path) for name, path in chosen.items()}
+            for name, path in chosen.items():
+                checker.check_file(TABLES[name], path, digests[name])
+            hashes = {chosen[name].name: fut.result()[0] for name, fut in digests.items()}
+        for name, ef in list(checker.files.items()):
+            checker.files[name] = replace(ef, sha256=hashes[ef.path.name])
+        exported_at = checker.check_manifest(hashes)
+        return ValidatedExport(
+            export_dir=export_dir,
+            files=checker.files,
+            notices=checker.notices,
+            problems=checker.problems,
+            manifest_exported_at=exported_at,
+            problem_totals=checker.totals,
+        )
+    finally:
+        checker.con.close()

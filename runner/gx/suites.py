@@ -1,0 +1,251 @@
+"""GX suites as data: the raw suites generated from the export contract, and loading.
+
+The raw suites (`expectations/raw.<table>.json`) are generated from
+`runner/contract.py` by `raw_suite()`; `python -m runner.gx.suites` rewrites them
+and pytests/test_gx_suites.py fails when the committed files differ. The SOP suites
+(`expectations/sop.*.json`) are written by hand (one expectation per rule).
+
+Every suite's `meta.juvonno_dq` says what it validates: `{"schema": "raw", "table":
+"customers"}`; the schema is the suffix of dbt's `<target schema>_<custom>`, so the
+runner resolves it against the target's schema (`juvonno` → `juvonno_raw`).
+
+No `great_expectations` import here: this module is plain JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from runner.contract import TABLES, Column, ColumnType, Table
+
+REPO = Path(__file__).resolve().parents[2]
+EXPECTATIONS_DIR = REPO / "expectations"
+
+# The raw layer's column types (docs/ARCHITECTURE.md "Raw column types"), as the
+# database reports them: DuckDB's names first, PostgreSQL's beside them.
+RAW_TYPE_LIST: dict[ColumnType, list[str]] = {
+    ColumnType.ID: ["BIGINT", "INT8"],
+    ColumnType.INTEGER: ["BIGINT", "INT8"],
+    ColumnType.DATE: ["DATE"],
+    ColumnType.DATETIME: ["VARCHAR", "TEXT"],
+    ColumnType.TEXT: ["VARCHAR", "TEXT"],
+    ColumnType.ENUM: ["VARCHAR", "TEXT"],
+}
+
+
+def suite_file(name: str, directory: Path = EXPECTATIONS_DIR) -> Path:
+    return directory / f"{name}.json"
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _expectation(type_: str, kwargs: dict[str, Any], **meta: Any) -> dict[str, Any]:
+    return {"type": type_, "kwargs": kwargs, "meta": meta}
+
+
+def _column_expectations(table: Table, column: Column) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    name = column.name
+    source = f"contract: {table.name}.{name}"
+    out.append(
+        _expectation(
+            "expect_column_values_to_be_in_type_list",
+            {"column": name, "type_list": RAW_TYPE_LIST[column.type]},
+            check="type",
+            contract=source,
+            contract_type=column.type.value,
+        )
+    )
+    if column.required:
+        out.append(
+            _expectation("expect_column_values_to_not_be_null", {"column": name}, check="required", contract=source)
+        )
+    if column.unique:
+        out.append(
+            _expectation("expect_column_values_to_be_unique", {"column": name}, check="unique", contract=source)
+        )
+    if column.type is ColumnType.ID:
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_between",
+                {"column": name, "min_value": 1},
+                check="positive id",
+                contract=source,
+            )
+        )
+    if column.type is ColumnType.INTEGER:
+        out.append(
+            _expectation(
+                "expect_column_values_to_be_between",
+                {"column": name, "min_value": 0},
+                check="non-negative integer",
+                contract=source,
+            )
+        )
+    if column.type is ColumnType.ENUM:
+        # The raw layer keeps enum values as delivered (matched case-insensitively;
+        # staging normalises the casing), so a case-sensitive ExpectColumnValuesToBeInSet
+        # would reject valid exports: compare lower-cased in SQL instead.
+        allowed = ", ".join(_sql_literal(v.lower()) for v in column.allowed)
+        out.append(
+            _expectation(
+                "unexpected_rows_expectation",
+                {
+                    "unexpected_rows_query": (
+                        f"select 1 as unexpected from {{batch}} "
+                        f"where {name} is not null and lower({name}) not in ({allowed})"
+                    ),
+                    "description": f"{table.name}.{name} is one of {', '.join(column.allowed)} (any case)",
+                },
+                check="allowed values",
+                contract=source,
+            )
+        )
+    return out
+
+
+def raw_suite(table: Table) -> dict[str, Any]:
+    """The GX Core 1.x suite (JSON form) for one raw table, from the contract."""
+    expectations = [
+        _expectation(
+            "expect_table_columns_to_match_set",
+            {"column_set": list(table.column_names), "exact_match": False},
+            check="contract columns present",
+            contract=f"contract: {table.name}",
+        )
+    ]
+    for column in table.columns:
+        expectations.extend(_column_expectations(table, column))
+    return {
+        "name": f"raw.{table.name}",
+        "expectations": expectations,
+        "meta": {
+            "juvonno_dq": {"schema": "raw", "table": table.name, "kind": "raw"},
+            "generated_by": "python -m runner.gx.suites (from runner/contract.py); do not edit by hand",
+        },
+        "notes": None,
+    }
+
+
+def raw_suites() -> dict[str, dict[str, Any]]:
+    return {f"raw.{name}": raw_suite(table) for name, table in TABLES.items()}
+
+
+def dump(suite: dict[str, Any]) -> str:
+    return json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[dict[str, Any]]:
+    """Every suite in the folder, in file-name order (raw.* before sop.*)."""
+    suites = []
+    for path in sorted(directory.glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        if suite.get("name") != path.stem:
+            raise ValueError(f"{path}: suite name {suite.get('name')!r} differs from the file name")
+        target = suite.get("meta", {}).get("juvonno_dq", {})
+        if not target.get("schema") or not target.get("table"):
+            raise ValueError(f"{path}: meta.juvonno_dq needs schema and table")
+        suites.append(suite)
+    return suites
+
+
+def write_generated_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, suite in generated_suites().items():
+        path = suite_file(name, directory)
+        path.write_text(dump(suite), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+
+# --- the audit mart's shape (docs/ARCHITECTURE.md "Marts the other parts read") ----
+AUDIT_GROUP_FLAGS = (
+    "in_no_group",
+    "in_triage",
+    "in_therapy",
+    "in_icbt",
+    "in_group_therapy",
+    "in_hybrid",
+    "in_lost_sheep",
+    "in_parent_contact",
+    "in_sandbox",
+    "in_test",
+    "in_discharged",
+    "in_graduated",
+    "in_pt_requested_end_of_services",
+    "in_referred_to_external_services",
+)
+AUDIT_BOOLEANS = AUDIT_GROUP_FLAGS + (
+    "has_unknown_group",
+    "status_matches_groups",
+    "began_treatment",
+    "graduated_formally",
+    "group_programme_finished",
+    "end_requested",
+    "is_test_like",
+    "is_commissioner",
+    "is_commissioner_by_domain",
+    "has_commissioner_warning",
+)
+AUDIT_COUNTS = (
+    "group_count",
+    "therapy_attended",
+    "therapy_offers",
+    "group_attended",
+    "icbt_started",
+    "chase_attempts",
+    "booked_past_count",
+    "hit_count",
+)
+
+
+def audit_shape_suite() -> dict[str, Any]:
+    """What the SOP expectations assume of patient_group_audit: one row per customer,
+    booleans never NULL (a NULL flag would silently drop a customer from a
+    row_condition), counts never NULL or negative."""
+    source = "docs/ARCHITECTURE.md: patient_group_audit"
+    expectations = [
+        _expectation("expect_column_values_to_not_be_null", {"column": "customer_id"}, check="key", contract=source),
+        _expectation("expect_column_values_to_be_unique", {"column": "customer_id"}, check="one row per customer", contract=source),
+        _expectation("expect_column_values_to_not_be_null", {"column": "three_months_before_date"}, check="not null", contract=source),
+    ]
+    for column in AUDIT_BOOLEANS:
+        expectations.append(
+            _expectation("expect_column_values_to_not_be_null", {"column": column}, check="boolean never NULL", contract=source)
+        )
+    for column in AUDIT_COUNTS:
+        expectations.append(
+            _expectation("expect_column_values_to_not_be_null", {"column": column}, check="count never NULL", contract=source)
+        )
+        expectations.append(
+            _expectation("expect_column_values_to_be_between", {"column": column, "min_value": 0}, check="count >= 0", contract=source)
+        )
+    return {
+        "name": "marts.patient_group_audit",
+        "expectations": expectations,
+        "meta": {
+            "juvonno_dq": {"schema": "sop", "table": "patient_group_audit", "kind": "marts"},
+            "generated_by": "python -m runner.gx.suites (from runner/gx/suites.py); do not edit by hand",
+        },
+        "notes": None,
+    }
+
+
+def generated_suites() -> dict[str, dict[str, Any]]:
+    """Every suite generated from code (the SOP suite is hand-written JSON)."""
+    suites = raw_suites()
+    shape = audit_shape_suite()
+    suites[shape["name"]] = shape
+    return suites
+
+
+if __name__ == "__main__":  # python -m runner.gx.suites [DIR]
+    for p in write_generated_suites(Path(sys.argv[1]) if len(sys.argv) > 1 else EXPECTATIONS_DIR):
+        print(p)

@@ -1,0 +1,617 @@
+"""The nightly job: lock, validate, load, dbt build, Great Expectations, publish.
+
+```
+lock OUT/.lock ── validate ──(problems)──> exit 2: a rejected record in runs/<id>/, nothing else touched
+                    │
+                 as-of (--as-of, else the manifest's exported_at date as written, else today)
+                    │
+                 history moves forward? ──(no)──> exit 3
+                    │
+                 prepare_build (fresh build file, snapshots + history carried over)
+                 load_raw ── dbt build (one invocation) ── GX (after dbt has closed its connection)
+                    │
+                 collect results (marts, seeds, history) ── append history (in the build)
+                    │
+                 write OUT/runs/.<id>.partial/ completely ── warehouse.publish (renames)
+                 ── rename to runs/<id> ── switch OUT/latest ── prune ── notify
+```
+
+Exit codes follow spec/outputs.md (runner/exit_codes.py). Anything unexpected is
+exit 3 with a one-line message; the traceback goes to run.log only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runner.exit_codes import ExitCode
+from runner.progress import Progress, test_pause
+
+ERROR_SEVERITY = "error"
+
+
+@dataclass
+class RunRequest:
+    export_dir: Path
+    as_of: dt.date | None = None
+    out: Path = Path("dq-output")
+    target: str = "duckdb"
+    warehouse: Path | None = None
+    strict: bool = False
+    keep_runs: int = 90
+
+
+class CannotRun(Exception):
+    """A known reason the run cannot be done (exit 3), said in one line."""
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """Sorts by start time; unique enough for two runs in one second."""
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def resolve_as_of(requested: dt.date | None, exported_at: Any, today: dt.date) -> tuple[dt.date, str]:
+    """(as-of date, where it came from). exported_at's date is the date *as written*
+    (its first 10 characters), never converted between time zones."""
+    if requested is not None:
+        return requested, "--as-of"
+    if exported_at:
+        if isinstance(exported_at, dt.datetime):
+            return exported_at.date(), "manifest exported_at"
+        if isinstance(exported_at, dt.date):
+            return exported_at, "manifest exported_at"
+        try:
+            return dt.date.fromisoformat(str(exported_at).strip()[:10]), "manifest exported_at"
+        except ValueError:
+            raise CannotRun(f"manifest.json exported_at {str(exported_at)[:40]!r} does not start with a date YYYY-MM-DD") from None
+    return today, "today"
+
+
+@dataclass
+class _Run:
+    req: RunRequest
+    progress: Progress
+    run_id: str
+    started_at: dt.datetime
+    run_dir: Path | None = None
+    as_of: dt.date | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def run_pipeline(req: RunRequest, progress: Progress | None = None) -> ExitCode:
+    """Run once; returns the exit code (never raises, never prints a traceback)."""
+    old_umask = os.umask(0o077)  # every file and folder this run creates is private
+    progress = progress or Progress()
+    started = _utcnow()
+    run = _Run(req=req, progress=progress, run_id=new_run_id(started), started_at=started)
+    try:
+        return _run_locked(run)
+    except KeyboardInterrupt:
+        progress.error("interrupted; nothing was published")
+        return ExitCode.CANNOT_RUN
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        progress.exception(f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)")
+        return ExitCode.CANNOT_RUN
+    finally:
+        progress.close()
+        os.umask(old_umask)
+
+
+def _run_locked(run: _Run) -> ExitCode:
+    from runner.lock import LockHeld, RunLock
+
+    req, p = run.req, run.progress
+    out = Path(req.out)
+    try:
+        if out.exists() and not out.is_dir():
+            raise CannotRun(f"--out {out} is not a folder")
+        lock = RunLock(out, run.run_id, started_at=_iso(run.started_at)).acquire()
+    except LockHeld as exc:
+        p.error(f"cannot run: {exc.describe()}")
+        return ExitCode.CANNOT_RUN
+    except CannotRun as exc:
+        p.error(f"cannot run: {exc}")
+        return ExitCode.CANNOT_RUN
+    except OSError as exc:
+        p.error(f"cannot run: cannot use --out {out}: {exc.strerror or exc}")
+        return ExitCode.CANNOT_RUN
+    try:
+        return _run(run, lock)
+    finally:
+        lock.release()
+
+
+def _run(run: _Run, lock: Any) -> ExitCode:
+    from runner.publish import runs
+
+    req, p = run.req, run.progress
+    out = Path(req.out)
+    removed = runs.cleanup_partials(out, keep=run.run_id)
+    run.run_dir = runs.make_partial(out, run.run_id)
+    p.attach_file(run.run_dir / "run.log")
+    p.info(f"run {run.run_id}: export {req.export_dir}, out {out}, target {req.target}")
+    if lock.stale:
+        p.warn(
+            f"recovered the lock of a run that died: run_id {lock.stale.get('run_id', '?')}, "
+            f"pid {lock.stale.get('pid', '?')}, started_at {lock.stale.get('started_at', '?')}"
+        )
+    if removed:
+        p.detail(f"removed what killed runs left: {', '.join(sorted(removed))}")
+
+    try:
+        return _stages(run)
+    except CannotRun as exc:
+        p.error(f"cannot run: {exc}")
+        _record_failure(run, ExitCode.CANNOT_RUN, str(exc))
+        return ExitCode.CANNOT_RUN
+    except Exception as exc:  # noqa: BLE001 - traceback to run.log, one line on the console
+        p.exception(f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)")
+        _record_failure(run, ExitCode.CANNOT_RUN, f"internal error: {type(exc).__name__}")
+        return ExitCode.CANNOT_RUN
+
+
+def _stages(run: _Run) -> ExitCode:
+    from runner.dbt import DbtCannotRun
+    from runner.export.validate import validate_export
+    from runner.warehouse import WarehouseError, open_warehouse
+
+    req, p = run.req, run.progress
+    out = Path(req.out)
+
+    # -- configuration first: a bad target is exit 3 before any work ---------------
+    try:
+        wh = open_warehouse(req.target, out, req.warehouse)
+    except WarehouseError as exc:
+        raise CannotRun(str(exc)) from None
+    except ImportError as exc:
+        raise CannotRun(f"target {req.target!r} is not available: {exc}") from None
+
+    # -- validate -----------------------------------------------------------------
+    workdir = out / "work" / run.run_id
+    try:
+        with p.step("validate export"):
+            export = validate_export(Path(req.export_dir), workdir)
+        run.notices = [str(n) for n in export.notices]
+        for n in run.notices:
+            p.detail(f"notice: {n}")
+        if not export.ok:
+            return _reject(run, export)
+        p.info(f"export ok: {len(export.files)} files, {sum(f.rows for f in export.files.values())} rows, {len(run.notices)} notices")
+
+        exported_at = export.manifest_exported_at
+        run.as_of, source = resolve_as_of(req.as_of, exported_at, dt.date.today())
+        p.info(f"as-of date {run.as_of.isoformat()} (from {source})")
+
+        # -- the warehouse: reachable, history moves forward -----------------------
+        try:
+            wh.check_reachable()
+            latest = wh.latest_as_of()
+        except WarehouseError as exc:
+            raise CannotRun(str(exc)) from None
+        if latest is not None and run.as_of < latest:
+            raise CannotRun(
+                f"history moves forward: as-of {run.as_of.isoformat()} is earlier than the latest run in this "
+                f"instance's history ({latest.isoformat()}); use another --out for back-filling"
+            )
+        if hasattr(wh, "cleanup_stale"):
+            wh.cleanup_stale()
+
+        try:
+            return _build_and_publish(run, wh, export)
+        except (WarehouseError, DbtCannotRun, GxFailed) as exc:
+            wh.discard()
+            raise CannotRun(str(exc)) from None
+        except BaseException:
+            wh.discard()
+            raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            (out / "work").rmdir()
+        except OSError:
+            pass
+
+
+def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
+    from runner import dbt as dbt_mod
+    from runner.publish import results as res
+    from runner.publish import runs
+
+    req, p = run.req, run.progress
+    out = Path(req.out)
+    assert run.as_of is not None and run.run_dir is not None
+
+    with p.step("prepare build"):
+        env = dict(wh.prepare_build(run.run_id))
+    with p.step("load raw"):
+        wh.load_raw(export)
+        test_pause("load", out)
+
+    # -- dbt: one invocation ------------------------------------------------------
+    counts = {"done": 0, "started": 0}
+    paused = {"done": False}
+
+    def on_event(kind: str, unique_id: str, status: str) -> None:
+        if kind == "NodeStart":
+            counts["started"] += 1
+        else:
+            counts["done"] += 1
+            p.detail(f"dbt {unique_id}: {status}")
+            if not paused["done"]:
+                paused["done"] = True
+                test_pause("dbt", out)
+        p.update(f"dbt build: {counts['done']} nodes done")
+
+    with p.step("dbt build"):
+        outcome = dbt_mod.build(
+            target=req.target,
+            as_of=run.as_of.isoformat(),
+            run_id=run.run_id,
+            target_path=out / ".dbt" / "target",
+            log_path=run.run_dir,
+            env=env,
+            on_event=on_event,
+        )
+    for n in outcome.errors:
+        p.detail(f"dbt {n.unique_id}: {n.status}" + (f": {n.message}" if n.message else ""))
+    p.info(f"dbt: {_fmt_counts(outcome.counts())}; {len(outcome.errors)} errors")
+
+    # -- Great Expectations (dbt's connection is closed by now) ------------------
+    gx = _run_gx(run, wh, outcome)
+
+    # -- results ----------------------------------------------------------------
+    rule_hits_dbt = {n.rule_id: int(n.failures or 0) for n in outcome.nodes if n.rule_id}
+    findings = res.collect(wh.query, rule_hits_from_dbt=rule_hits_dbt)
+    for m in findings.missing:
+        p.warn(f"not built: {m}")
+    failed = bool(outcome.errors) or not gx["ok"]
+    if failed:
+        outcome_name, code = "failed", ExitCode.CHECK_FAILED
+    elif findings.total_hits:
+        outcome_name, code = "findings", ExitCode.CHECK_FAILED if req.strict else ExitCode.OK
+    else:
+        outcome_name, code = "passed", ExitCode.OK
+    publish_warehouse = not outcome.build_errors
+
+    finished = _utcnow()
+    summary = _summary(run, export, findings, outcome, gx, outcome_name, code, finished, publish_warehouse)
+
+    if publish_warehouse:
+        with p.step("history"):
+            wh.append_history(
+                res.history_rows(
+                    run_id=run.run_id,
+                    as_of=run.as_of,
+                    started_at=run.started_at,
+                    finished_at=finished,
+                    rules=findings.rules,
+                    outcome=outcome_name,
+                    exit_code=int(code),
+                )
+            )
+    else:
+        p.warn("models did not build: the warehouse and the analysts' marts stay as they were; no history row")
+    findings.trend = res.collect_trend(wh.query)
+
+    # -- publish ----------------------------------------------------------------
+    with p.step("publish"):
+        _write_run_files(run, findings, summary)
+        test_pause("publish", out)
+        if publish_warehouse:
+            wh.publish()
+        else:
+            wh.discard()
+        final = runs.finalize(out, run.run_id)
+        run.run_dir = final
+        test_pause("publish-latest", out)
+        runs.switch_latest(out, run.run_id)
+        pruned = runs.prune(out, req.keep_runs)
+        if pruned:
+            p.detail(f"pruned {len(pruned)} old runs: {', '.join(pruned)}")
+
+    hit_rules = [r for r in findings.rules if r["hits"]]
+    p.info(
+        f"{outcome_name}: {findings.total_hits} hits on {len(hit_rules)} rules"
+        f"{'' if findings.worklist_available else ' (worklist not available)'}; exit {int(code)}"
+    )
+    p.info(f"report: {(out / runs.LATEST / 'report.html')}")
+    _notify(run, summary, str((final / "report.html").resolve()))
+    return code
+
+
+def _run_gx(run: _Run, wh: Any, outcome: Any) -> dict[str, Any]:
+    """runner.expectations.run_expectations, when it exists; its outcome as counts."""
+    p = run.progress
+    try:
+        from runner.expectations import run_expectations
+    except ImportError:
+        p.warn("Great Expectations: runner.expectations is not available; skipped")
+        return {"available": False, "ok": True, "reason": "runner.expectations not available"}
+    rule_hits = {n.rule_id: int(n.failures or 0) for n in outcome.nodes if n.rule_id}
+    kwargs = {}
+    schema = getattr(wh, "schema", None)
+    if schema:
+        kwargs["schema_prefix"] = schema
+    with p.step("great expectations"):
+        gx_outcome = run_gx_isolated(
+            wh.sqlalchemy_url(), Path(run.run_dir), rule_hits, kwargs, Path(run.req.out), run.run_dir / "run.log"
+        )
+    gx = summarise_gx(gx_outcome)
+    for e in gx.get("error_messages", []):
+        p.detail(f"GX: {e}")
+    p.info(
+        f"GX: {gx['suites']} suites, {gx['failed_suites']} failed; {gx['expectations_evaluated']} expectations, "
+        f"{gx['expectations_failed']} failed; {gx['mismatches']} reconciliation mismatches"
+    )
+    return gx
+
+
+def run_gx_isolated(
+    url: str, run_dir: Path, rule_hits: dict[str, int], kwargs: dict[str, Any], out: Path, log_path: Path
+) -> Any:
+    """run_expectations in a child process (spawned, so no dbt state is inherited).
+
+    GX opens its own SQLAlchemy/DuckDB connections and does not close them; in a
+    child they end with it, so nothing holds the build file when we publish, and
+    GX's logging lands in run.log. The child dies with the parent (PR_SET_PDEATHSIG)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_gx_child, args=(sender, url, str(run_dir), rule_hits, kwargs, str(out), str(log_path)), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            status, payload = "error", f"the Great Expectations process died (exit code {child.exitcode})"
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if status != "ok":
+        raise GxFailed(payload)
+    return payload
+
+
+class GxFailed(Exception):
+    """Great Expectations could not run (its traceback is in run.log)."""
+
+
+def _gx_child(sender: Any, url: str, run_dir: str, rule_hits: dict[str, int], kwargs: dict[str, Any], out: str, log_path: str) -> None:
+    import logging
+    import traceback
+
+    _die_with_parent()
+    root = logging.getLogger()
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s [gx] %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ"))
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        test_pause("gx", Path(out))
+        from runner.expectations import run_expectations
+
+        outcome = run_expectations(url, Path(run_dir), rule_hits, **kwargs)
+        sender.send(("ok", outcome))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, traceback to run.log
+        logging.getLogger("juvonno_dq.gx").error("Great Expectations failed:\n%s", traceback.format_exc())
+        sender.send(("error", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"))
+    finally:
+        sender.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (a killed run leaves no GX behind)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(1)
+    except Exception:  # noqa: BLE001 - not Linux: best effort
+        pass
+
+
+def summarise_gx(o: Any) -> dict[str, Any]:
+    """Counts from runner.expectations.GxOutcome for summary.json (no data values)."""
+    suites = list(getattr(o, "suites", []) or [])
+    mismatches = list(getattr(o, "mismatches", []) or [])
+    errors = [str(e) for e in (getattr(o, "errors", []) or [])]
+    return {
+        "available": True,
+        "ok": bool(getattr(o, "success", False)),
+        "suites": len(suites),
+        "failed_suites": sum(1 for s in suites if getattr(s, "failed", 0)),
+        "failed_sop_suites": sum(1 for s in suites if getattr(s, "failed", 0) and getattr(s, "kind", "") == "sop"),
+        "expectations_evaluated": sum(int(getattr(s, "evaluated", 0)) for s in suites),
+        "expectations_failed": sum(int(getattr(s, "failed", 0)) for s in suites),
+        "expectations_errored": sum(int(getattr(s, "errored", 0)) for s in suites),
+        "mismatches": len(mismatches),
+        "mismatched_rules": [
+            {"rule_id": m.rule_id, "gx_count": m.gx_count, "dbt_count": m.dbt_count} for m in mismatches
+        ],
+        "reconciled_rules": len(getattr(o, "reconciled_rules", []) or []),
+        "errors": len(errors),
+        "error_messages": errors,
+        "data_docs": getattr(o, "data_docs_index", None),
+        "seconds": getattr(o, "seconds", None),
+        "reason": "",
+    }
+
+
+def _summary(
+    run: _Run,
+    export: Any,
+    findings: Any,
+    outcome: Any,
+    gx: dict[str, Any],
+    outcome_name: str,
+    code: ExitCode,
+    finished: dt.datetime,
+    warehouse_published: bool,
+) -> dict[str, Any]:
+    assert run.as_of is not None
+    return {
+        "run_id": run.run_id,
+        "as_of": run.as_of.isoformat(),
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(finished),
+        "outcome": outcome_name,
+        "exit_code": int(code),
+        "strict": bool(run.req.strict),
+        "target": run.req.target,
+        "files": [
+            {"table": f.table, "file": f.file_name, "format": f.format, "rows": f.rows, "sha256": f.sha256}
+            for f in export.files.values()
+        ],
+        "raw_rows": findings.raw_rows,
+        "rules": [
+            {"rule_id": r["rule_id"], "title": r["title"], "severity": r["severity"], "hits": r["hits"]}
+            for r in findings.rules
+        ],
+        "total_hits": findings.total_hits,
+        "worklist": {
+            "available": findings.worklist_available,
+            "rows": len(findings.worklist),
+            "customers": len({w["customer_id"] for w in findings.worklist}),
+        },
+        "groups": findings.groups,
+        "dbt": {
+            "success": outcome.success,
+            "counts": outcome.counts(),
+            "errors": [
+                {"unique_id": n.unique_id, "resource_type": n.resource_type, "status": n.status, "failures": n.failures}
+                for n in outcome.errors
+            ],
+            "rule_tests": {n.rule_id: {"status": n.status, "failures": n.failures} for n in outcome.nodes if n.rule_id},
+            "elapsed_seconds": round(outcome.elapsed, 2),
+        },
+        "gx": gx,
+        "notices": run.notices,
+        "orphans": findings.orphans,
+        "warehouse_published": warehouse_published,
+        "not_built": findings.missing,
+    }
+
+
+def _write_run_files(run: _Run, findings: Any, summary: dict[str, Any]) -> None:
+    from runner.publish import report, results as res, runs
+
+    d = run.run_dir
+    assert d is not None
+    if findings.worklist_available:
+        runs.write_csv(d / "worklist.csv", res.WORKLIST_COLUMNS, findings.worklist)
+    runs.write_json(d / "summary.json", summary)
+    html = report.render(
+        {
+            "summary": summary,
+            "worklist": findings.worklist,
+            "groups": findings.groups,
+            "trend": findings.trend,
+            "invoicing": findings.invoicing,
+            "data_docs": (d / "data-docs" / "index.html").exists(),
+        }
+    )
+    runs.write_text(d / "report.html", html)
+
+
+def _reject(run: _Run, export: Any) -> ExitCode:
+    """Exit 2: every problem on the console; a record in runs/<id>/ (summary.json
+    with outcome rejected + run.log); the warehouse and OUT/latest untouched."""
+    from runner.publish import runs
+
+    p = run.progress
+    total = getattr(export, "problem_count", len(export.problems))
+    p.error(f"the export was rejected: {total} problem(s); nothing was built or published")
+    for problem in export.problems:
+        p.error(f"  {problem}")
+    if total > len(export.problems):
+        p.error(f"  ... {total - len(export.problems)} more of the same kinds (see the first ones above)")
+    finished = _utcnow()
+    summary = {
+        "run_id": run.run_id,
+        "as_of": run.req.as_of.isoformat() if run.req.as_of else None,
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(finished),
+        "outcome": "rejected",
+        "exit_code": int(ExitCode.BAD_INPUT),
+        "files": [
+            {"table": f.table, "file": f.file_name, "format": f.format, "rows": f.rows, "sha256": f.sha256}
+            for f in export.files.values()
+        ],
+        "problem_count": total,
+        "problems": [str(x) for x in export.problems],
+        "notices": run.notices,
+        "rules": [],
+    }
+    assert run.run_dir is not None
+    runs.write_json(run.run_dir / "summary.json", summary)
+    runs.finalize(Path(run.req.out), run.run_id)
+    runs.prune(Path(run.req.out), run.req.keep_runs)
+    _notify(run, summary, None)
+    return ExitCode.BAD_INPUT
+
+
+def _record_failure(run: _Run, code: ExitCode, message: str) -> None:
+    """Exit 3 after the lock: keep the run.log (renamed to runs/<id>/) for the operator;
+    OUT/latest, the warehouse and the marts stay as they were."""
+    from runner.publish import runs
+
+    if run.run_dir is None or not run.run_dir.exists():
+        return
+    try:
+        summary = {
+            "run_id": run.run_id,
+            "as_of": run.as_of.isoformat() if run.as_of else None,
+            "started_at": _iso(run.started_at),
+            "finished_at": _iso(_utcnow()),
+            "outcome": "error",
+            "exit_code": int(code),
+            "message": message,
+            "rules": [],
+        }
+        runs.write_json(run.run_dir / "summary.json", summary)
+        runs.finalize(Path(run.req.out), run.run_id)
+        runs.prune(Path(run.req.out), run.req.keep_runs)
+        _notify(run, summary, None)
+    except OSError:
+        pass
+
+
+def _notify(run: _Run, summary: dict[str, Any], report_path: str | None) -> None:
+    from runner.publish import notify
+
+    try:
+        notify.send_all(summary, report_path, run.progress.info)
+    except Exception as exc:  # noqa: BLE001 - a notification never fails the run
+        run.progress.warn(f"notification failed: {type(exc).__name__}")
+
+
+def _fmt_counts(counts: dict[str, dict[str, int]]) -> str:
+    return "; ".join(f"{t} " + ", ".join(f"{n} {s}" for s, n in by.items()) for t, by in counts.items()) or "no nodes"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]

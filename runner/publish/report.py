@@ -1,0 +1,144 @@
+"""report.html: one self-contained page (inline CSS, inline SVG, a little inline JS;
+no CDN, no font, no request of any kind), rendered from templates/report.html.j2.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+OUTCOME_LABEL = {
+    "passed": "Passed: no rule hit, every check green",
+    "findings": "Findings: rules hit (warnings for coordinators)",
+    "failed": "Failed: an error-severity check failed",
+    "rejected": "Rejected: the export was bad input",
+}
+
+
+def render(ctx: dict[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    summary = ctx["summary"]
+    rules = summary["rules"]
+    trend = ctx.get("trend") or []
+    groups = ctx.get("groups") or []
+    worklist = ctx.get("worklist") or []
+    group_options = sorted({g.strip() for r in worklist for g in str(r.get("group_name") or "No Group").split(";")})
+    context = {
+        **ctx,
+        "outcome_label": OUTCOME_LABEL.get(summary["outcome"], summary["outcome"]),
+        "rules_chart": bar_chart([(r["rule_id"], int(r["hits"])) for r in rules], title="Hits per rule"),
+        "groups_chart": bar_chart([(g["group_name"], int(g["hits"])) for g in groups], title="Hits per group"),
+        "trend_total_chart": trend_total_chart(trend),
+        "sparklines": {r["rule_id"]: sparkline(trend, r["rule_id"]) for r in rules},
+        "group_options": group_options,
+        "invoicing_columns": list(ctx["invoicing"][0].keys()) if ctx.get("invoicing") else [],
+    }
+    return env.get_template("report.html.j2").render(**context)
+
+
+def bar_chart(items: Sequence[tuple[str, int]], *, title: str, width: int = 560) -> Markup:
+    """A horizontal bar chart as inline SVG."""
+    if not items:
+        return Markup('<p class="muted">Nothing to chart.</p>')
+    bar_h, gap, label_w, value_w = 16, 6, 210, 44
+    height = len(items) * (bar_h + gap) + gap
+    top = max((v for _, v in items), default=0) or 1
+    plot_w = width - label_w - value_w
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(items):
+        y = gap + i * (bar_h + gap)
+        w = 0 if value == 0 else max(2, round(plot_w * value / top))
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end" class="lbl">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" class="bar{" zero" if value == 0 else ""}">'
+            f"<title>{escape(label)}: {value}</title></rect>"
+            f'<text x="{label_w + w + 4}" y="{y + bar_h - 4}" class="val">{value}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _runs(trend: Sequence[dict[str, Any]]) -> "OrderedDict[str, dict[str, Any]]":
+    runs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for row in trend:
+        run = runs.setdefault(str(row["run_id"]), {"as_of": str(row["as_of_date"]), "hits": {}})
+        run["hits"][str(row["rule_id"])] = int(row["hits"] or 0)
+    return runs
+
+
+def trend_total_chart(trend: Sequence[dict[str, Any]], width: int = 560, height: int = 160) -> Markup:
+    """Total hits per run (as-of date on the axis) as an inline SVG line chart."""
+    runs = _runs(trend)
+    if not runs:
+        return Markup('<p class="muted">No history yet.</p>')
+    points = [(r["as_of"], sum(r["hits"].values())) for r in runs.values()]
+    pad_l, pad_r, pad_t, pad_b = 40, 12, 12, 28
+    top = max(v for _, v in points) or 1
+    plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
+    n = len(points)
+
+    def xy(i: int, v: int) -> tuple[float, float]:
+        x = pad_l + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
+        return round(x, 1), round(pad_t + plot_h - plot_h * v / top, 1)
+
+    coords = [xy(i, v) for i, (_, v) in enumerate(points)]
+    parts = [
+        f'<svg class="chart" id="trend-chart" role="img" aria-label="Total hits per run" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        "<title>Total hits per run</title>",
+        f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - pad_r}" y2="{pad_t + plot_h}" class="axis"/>',
+        f'<text x="{pad_l - 6}" y="{pad_t + 8}" text-anchor="end" class="val">{top}</text>',
+        f'<text x="{pad_l - 6}" y="{pad_t + plot_h}" text-anchor="end" class="val">0</text>',
+    ]
+    if n > 1:
+        parts.append(f'<polyline class="line" points="{" ".join(f"{x},{y}" for x, y in coords)}"/>')
+    for (x, y), (label, v) in zip(coords, points):
+        parts.append(f'<circle cx="{x}" cy="{y}" r="3" class="dot"><title>{escape(label)}: {v} hits</title></circle>')
+    first, last = points[0][0], points[-1][0]
+    parts.append(f'<text x="{pad_l}" y="{height - 8}" class="val">{escape(first)}</text>')
+    if n > 1:
+        parts.append(f'<text x="{width - pad_r}" y="{height - 8}" text-anchor="end" class="val">{escape(last)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def sparkline(trend: Sequence[dict[str, Any]], rule_id: str, width: int = 120, height: int = 22) -> Markup:
+    runs = _runs(trend)
+    values = [r["hits"].get(rule_id, 0) for r in runs.values()]
+    if not values:
+        return Markup("")
+    top = max(values) or 1
+    n = len(values)
+    pts = []
+    for i, v in enumerate(values):
+        x = width / 2 if n == 1 else 2 + (width - 4) * i / (n - 1)
+        y = height - 2 - (height - 4) * v / top
+        pts.append(f"{x:.1f},{y:.1f}")
+    label = f"{rule_id}: " + ", ".join(str(v) for v in values[-10:])
+    shape = (
+        f'<polyline class="line" points="{" ".join(pts)}"/>'
+        if n > 1
+        else f'<circle cx="{pts[0].split(",")[0]}" cy="{pts[0].split(",")[1]}" r="2" class="dot"/>'
+    )
+    return Markup(
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        f"{shape}</svg>"
+    )

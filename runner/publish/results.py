@@ -1,0 +1,198 @@
+"""What a run found, read from the build after dbt and GX, as plain data.
+
+Everything the published files say comes from here; every query reads marts,
+seeds, history or counts, never a personal column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runner.contract import TABLES
+from runner.publish import history
+
+Query = Callable[[str], list[dict[str, Any]]]
+
+WORKLIST_COLUMNS = (
+    "customer_id",
+    "chart_num",
+    "group_name",
+    "rule_id",
+    "rule_title",
+    "severity",
+    "expected_group",
+    "detail",
+    "action",
+)
+
+# Relations other parts build; their absence is reported, not fatal.
+SOP_VIOLATIONS = ("juvonno_sop", "sop_violations")
+SOP_RULES_SEED = ("juvonno_seeds", "sop_rules")
+INVOICE_REPORT = ("juvonno_invoicing", "rpt_invoice_monthly")
+
+# References whose orphans are counted (spec: kept in raw, left out of the marts).
+ORPHAN_CHECKS = (
+    ("customer_groups", "customer_id", "customers", "id"),
+    ("appointments", "customer_id", "customers", "id"),
+    ("appointments", "staff_id", "staff", "id"),
+    ("encounters", "customer_id", "customers", "id"),
+    ("encounters", "staff_id", "staff", "id"),
+    ("icbt_activity", "customer_id", "customers", "id"),
+)
+
+
+@dataclass
+class Findings:
+    rules: list[dict[str, Any]] = field(default_factory=list)  # rule_id, title, severity, hits, rule_order
+    worklist: list[dict[str, Any]] = field(default_factory=list)
+    worklist_available: bool = False
+    groups: list[dict[str, Any]] = field(default_factory=list)  # group_name, hits
+    orphans: dict[str, int] = field(default_factory=dict)
+    raw_rows: dict[str, int] = field(default_factory=dict)
+    invoicing: list[dict[str, Any]] | None = None
+    trend: list[dict[str, Any]] = field(default_factory=list)  # run_id, as_of_date, started_at, rule_id, hits
+    missing: list[str] = field(default_factory=list)  # relations that were not there
+
+    @property
+    def total_hits(self) -> int:
+        return sum(int(r["hits"]) for r in self.rules)
+
+
+def relation_exists(query: Query, schema: str, name: str) -> bool:
+    rows = query(
+        "select count(*) as n from information_schema.tables "
+        f"where table_schema = '{schema}' and table_name = '{name}'"
+    )
+    return bool(rows and rows[0]["n"])
+
+
+def _columns(query: Query, schema: str, name: str) -> list[str]:
+    rows = query(
+        "select column_name from information_schema.columns "
+        f"where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position"
+    )
+    return [r["column_name"] for r in rows]
+
+
+def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -> Findings:
+    f = Findings()
+    have_violations = relation_exists(query, *SOP_VIOLATIONS)
+    have_rules = relation_exists(query, *SOP_RULES_SEED)
+
+    # The rule catalogue, in its order, with hits.
+    hits: dict[str, int] = {}
+    if have_violations:
+        for r in query("select rule_id, count(*) as hits from juvonno_sop.sop_violations group by rule_id"):
+            hits[str(r["rule_id"])] = int(r["hits"])
+    elif rule_hits_from_dbt:
+        hits = dict(rule_hits_from_dbt)
+    else:
+        f.missing.append("juvonno_sop.sop_violations")
+    if have_rules:
+        for r in query("select rule_id, rule_order, title, severity from juvonno_seeds.sop_rules order by rule_order"):
+            f.rules.append(
+                {
+                    "rule_id": str(r["rule_id"]),
+                    "rule_order": int(r["rule_order"]),
+                    "title": r["title"],
+                    "severity": r["severity"],
+                    "hits": hits.pop(str(r["rule_id"]), 0),
+                }
+            )
+    else:
+        f.missing.append("juvonno_seeds.sop_rules")
+    for n, (rule_id, count) in enumerate(sorted(hits.items()), start=len(f.rules) + 1):
+        f.rules.append({"rule_id": rule_id, "rule_order": n, "title": None, "severity": None, "hits": count})
+    order = {r["rule_id"]: r["rule_order"] for r in f.rules}
+
+    if have_violations:
+        cols = set(_columns(query, *SOP_VIOLATIONS))
+        select = ", ".join(c if c in cols else f"null as {c}" for c in WORKLIST_COLUMNS)
+        rows = query(f"select {select} from juvonno_sop.sop_violations")
+        # Catalogue order of rule_id, then customer_id as a number.
+        rows.sort(key=lambda r: (order.get(str(r["rule_id"]), 10**6), str(r["rule_id"]), _as_int(r["customer_id"])))
+        f.worklist = rows
+        f.worklist_available = True
+        grouped: dict[str, int] = {}
+        for r in rows:
+            key = r["group_name"] or "No Group"
+            grouped[key] = grouped.get(key, 0) + 1
+        f.groups = [{"group_name": g, "hits": n} for g, n in sorted(grouped.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    # Raw row counts and orphans.
+    for table in TABLES:
+        if relation_exists(query, "juvonno_raw", table):
+            f.raw_rows[table] = int(query(f"select count(*) as n from juvonno_raw.{table}")[0]["n"])
+    for child, col, parent, pcol in ORPHAN_CHECKS:
+        if child in f.raw_rows and parent in f.raw_rows:
+            n = query(
+                f"select count(*) as n from juvonno_raw.{child} c where c.{col} is not null and not exists "
+                f"(select 1 from juvonno_raw.{parent} p where p.{pcol} = c.{col})"
+            )[0]["n"]
+            f.orphans[f"{child}.{col}"] = int(n)
+
+    if relation_exists(query, *INVOICE_REPORT):
+        f.invoicing = query("select * from juvonno_invoicing.rpt_invoice_monthly")
+        f.invoicing.sort(key=lambda r: tuple(str(v) for v in r.values()))
+
+    return f
+
+
+def collect_trend(query: Query, runs: int = 60) -> list[dict[str, Any]]:
+    """Hits per rule of the last `runs` runs in dq_run_history, oldest first."""
+    if not relation_exists(query, history.SCHEMA, history.TABLE):
+        return []
+    return query(
+        "select run_id, as_of_date, started_at, rule_id, hits, outcome from juvonno_history.dq_run_history "
+        "where run_id in (select run_id from (select run_id, max(started_at) as s "
+        f"from juvonno_history.dq_run_history group by run_id order by s desc limit {int(runs)}) r) "
+        "order by started_at, run_id, rule_id"
+    )
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 10**18
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def history_rows(
+    *,
+    run_id: str,
+    as_of: dt.date,
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    rules: Sequence[dict[str, Any]],
+    outcome: str,
+    exit_code: int,
+) -> list[dict[str, Any]]:
+    def naive(t: dt.datetime) -> dt.datetime:
+        return t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    return [
+        {
+            "run_id": run_id,
+            "as_of_date": as_of,
+            "started_at": naive(started_at),
+            "finished_at": naive(finished_at),
+            "rule_id": r["rule_id"],
+            "hits": int(r["hits"]),
+            "outcome": outcome,
+            "exit_code": int(exit_code),
+        }
+        for r in rules
+    ]

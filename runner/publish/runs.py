@@ -1,0 +1,186 @@
+"""The run folders under OUT and the atomic switch of OUT/latest.
+
+```
+OUT/runs/.<run_id>.partial/   a run's folder while it is being written (run.log from the start)
+OUT/runs/<run_id>/            complete: renamed from .partial in one step
+OUT/latest -> runs/<run_id>   a relative symlink, replaced with os.replace of a temp symlink
+```
+
+Files 0600, folders 0700: nothing published is readable by other users.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+LATEST = "latest"
+
+
+def runs_dir(out: Path) -> Path:
+    return out / "runs"
+
+
+def partial_dir(out: Path, run_id: str) -> Path:
+    return runs_dir(out) / f".{run_id}.partial"
+
+
+def final_dir(out: Path, run_id: str) -> Path:
+    return runs_dir(out) / run_id
+
+
+def make_partial(out: Path, run_id: str) -> Path:
+    runs = runs_dir(out)
+    runs.mkdir(parents=True, exist_ok=True)
+    os.chmod(runs, DIR_MODE)
+    d = partial_dir(out, run_id)
+    if d.exists():
+        shutil.rmtree(d)
+    d.mkdir(mode=DIR_MODE)
+    os.chmod(d, DIR_MODE)
+    return d
+
+
+def cleanup_partials(out: Path, keep: str) -> list[str]:
+    """Remove folders of killed runs (call under the lock)."""
+    removed = []
+    runs = runs_dir(out)
+    if runs.is_dir():
+        for p in runs.iterdir():
+            if p.name.startswith(".") and p.name.endswith(".partial") and p.name != f".{keep}.partial":
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
+    for p in out.glob(f".{LATEST}.tmp-*"):
+        try:
+            p.unlink()
+            removed.append(p.name)
+        except OSError:
+            pass
+    return removed
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a private file (0600) via a temp name, fsynced."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    import io
+
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    write_text(path, buf.getvalue())
+
+
+def make_private(root: Path) -> None:
+    """chmod a folder tree to 0700/0600 (files other tools wrote, e.g. Data Docs)."""
+    os.chmod(root, DIR_MODE)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            os.chmod(os.path.join(dirpath, d), DIR_MODE)
+        for f in filenames:
+            p = os.path.join(dirpath, f)
+            if not os.path.islink(p):
+                os.chmod(p, FILE_MODE)
+
+
+def finalize(out: Path, run_id: str) -> Path:
+    """.partial -> runs/<run_id> (one rename); returns the final folder."""
+    src, dst = partial_dir(out, run_id), final_dir(out, run_id)
+    make_private(src)
+    _fsync_tree(src)
+    os.rename(src, dst)
+    _fsync_dir(runs_dir(out))
+    return dst
+
+
+def switch_latest(out: Path, run_id: str) -> None:
+    """Point OUT/latest at runs/<run_id> in one step (rename of a temp symlink)."""
+    tmp = out / f".{LATEST}.tmp-{run_id}"
+    try:
+        tmp.unlink()
+    except FileNotFoundError:
+        pass
+    os.symlink(os.path.join("runs", run_id), tmp)
+    os.replace(tmp, out / LATEST)
+    _fsync_dir(out)
+
+
+def latest_run_id(out: Path) -> str | None:
+    link = out / LATEST
+    try:
+        return Path(os.readlink(link)).name
+    except OSError:
+        return None
+
+
+def prune(out: Path, keep: int) -> list[str]:
+    """Keep the newest `keep` run folders (run ids sort by time); never the one latest points at."""
+    runs = runs_dir(out)
+    if not runs.is_dir():
+        return []
+    current = latest_run_id(out)
+    names = sorted((p.name for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    removed = []
+    for name in names[keep:]:
+        if name == current:
+            continue
+        shutil.rmtree(runs / name, ignore_errors=True)
+        removed.append(name)
+    return removed
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            if os.path.islink(p):
+                continue
+            try:
+                fd = os.open(p, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError:
+                pass
+        _fsync_dir(Path(dirpath))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass

@@ -1,0 +1,262 @@
+"""The embedded DuckDB warehouse: one `--out` folder = one instance.
+
+```
+OUT/warehouse/juvonno.duckdb           the runner's private warehouse (raw PII inside)   0600
+OUT/warehouse/analysts.duckdb          marts only, for analysts (read-only)              0640
+OUT/warehouse/build/<run_id>.duckdb    a run's private build, moved into place at publish 0600
+```
+
+A run never writes `juvonno.duckdb` or `analysts.duckdb` in place. It builds in a
+fresh file, carrying state over from the published warehouse by copy
+(`juvonno_snapshots.*` and `juvonno_history.*`, read through
+`ATTACH ... (READ_ONLY)`). Publishing writes the analysts' file to a temporary name
+and `os.replace`s both files into place, so:
+
+- a killed run changes nothing published (its build file is removed by the next run);
+- an analyst holding `analysts.duckdb` open (read-only) never blocks a run and keeps
+  seeing the marts it opened until it reconnects: the rename gives the path a new
+  inode; the old one lives on until the analyst closes it.
+
+`analysts.duckdb` is group-readable (0640) so an analysts' Unix group can be given
+access (see docs/notes/runner.md); everything else is private to the runner's user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from runner.publish import history
+from runner.warehouse import WarehouseError
+
+CARRIED_SCHEMAS = ("juvonno_snapshots", "juvonno_history")
+ANALYST_SCHEMAS = ("juvonno_sop", "juvonno_invoicing", "juvonno_history", "juvonno_seeds")
+PRIVATE_MODE = 0o600
+ANALYSTS_MODE = 0o640
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+class DuckDBWarehouse:
+    target = "duckdb"
+
+    def __init__(self, out: Path, path: Path | None = None) -> None:
+        self.out = Path(out)
+        self.path = Path(path) if path else self.out / "warehouse" / "juvonno.duckdb"
+        self.dir = self.path.parent
+        self.analysts_path = self.dir / "analysts.duckdb"
+        self.build_dir = self.dir / "build"
+        self.run_id: str | None = None
+        self.build_path: Path | None = None
+
+    # -- state -------------------------------------------------------------
+    def check_reachable(self) -> None:
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.dir, 0o750)
+            self.build_dir.mkdir(exist_ok=True)
+            os.chmod(self.build_dir, 0o700)
+        except OSError as exc:
+            raise WarehouseError(f"cannot use the warehouse folder {self.dir}: {exc.strerror or exc}") from None
+        if not os.access(self.dir, os.W_OK):
+            raise WarehouseError(f"the warehouse folder {self.dir} is not writable")
+        if self.path.exists() and not self.path.is_file():
+            raise WarehouseError(f"{self.path} is not a file")
+
+    def latest_as_of(self) -> dt.date | None:
+        if not self.path.exists():
+            return None
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open {self.path}: {exc}") from None
+        try:
+            exists = con.execute(
+                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                [history.SCHEMA, history.TABLE],
+            ).fetchone()[0]
+            if not exists:
+                return None
+            value = con.execute(f"select max(as_of_date) from {history.QUALIFIED}").fetchone()[0]
+            return value
+        finally:
+            con.close()
+
+    def cleanup_stale(self, keep: str | None = None) -> list[str]:
+        """Remove builds and temporary files that killed runs left (call under the lock)."""
+        removed = []
+        if self.build_dir.is_dir():
+            for p in self.build_dir.iterdir():
+                if keep and p.name.startswith(keep):
+                    continue
+                _rmtree(p)
+                removed.append(p.name)
+        for p in self.dir.glob(".analysts.duckdb.tmp-*"):
+            _rmtree(p)
+            removed.append(p.name)
+        return removed
+
+    # -- build -------------------------------------------------------------
+    def prepare_build(self, run_id: str) -> Mapping[str, str]:
+        self.check_reachable()
+        self.run_id = run_id
+        self.build_path = self.build_dir / f"{run_id}.duckdb"
+        _remove(self.build_path)
+        con = duckdb.connect(str(self.build_path))
+        try:
+            if self.path.exists():
+                con.execute(f"attach {_sql_str(str(self.path))} as published (read_only)")
+                try:
+                    tables = con.execute(
+                        "select schema_name, table_name from duckdb_tables() "
+                        "where database_name = 'published' and schema_name in (?, ?) order by 1, 2",
+                        list(CARRIED_SCHEMAS),
+                    ).fetchall()
+                    for schema, table in tables:
+                        con.execute(f"create schema if not exists {_q(schema)}")
+                        con.execute(
+                            f"create table {_q(schema)}.{_q(table)} as select * from published.{_q(schema)}.{_q(table)}"
+                        )
+                finally:
+                    con.execute("detach published")
+            con.execute(f"create schema if not exists {history.SCHEMA}")
+            con.execute(history.create_table_sql())
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.chmod(self.build_path, PRIVATE_MODE)
+        return {"JUVONNO_DQ_DUCKDB_PATH": str(self.build_path)}
+
+    def _build(self) -> Path:
+        if self.build_path is None:
+            raise WarehouseError("prepare_build was not called")
+        return self.build_path
+
+    def load_raw(self, export: Any) -> None:
+        from runner.export.load import load_duckdb
+
+        load_duckdb(self._build(), export)
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        con = duckdb.connect(str(self._build()))
+        try:
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description or []]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+        finally:
+            con.close()
+
+    def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = history.COLUMN_NAMES
+        con = duckdb.connect(str(self._build()))
+        try:
+            con.execute("begin transaction")
+            con.execute(f"create schema if not exists {history.SCHEMA}")
+            con.execute(history.create_table_sql())
+            con.executemany(
+                f"insert into {history.QUALIFIED} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
+                [[row.get(c) for c in cols] for row in rows],
+            )
+            con.execute("commit")
+        finally:
+            con.close()
+
+    def sqlalchemy_url(self) -> str:
+        return f"duckdb:///{self._build()}"
+
+    # -- publish -----------------------------------------------------------
+    def write_analysts(self) -> Path:
+        """Write the analysts' file next to its final place (not yet visible)."""
+        build = self._build()
+        tmp = self.dir / f".analysts.duckdb.tmp-{self.run_id}"
+        _remove(tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(f"attach {_sql_str(str(build))} as build (read_only)")
+            try:
+                tables = con.execute(
+                    "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
+                    f"and schema_name in ({', '.join('?' for _ in ANALYST_SCHEMAS)}) order by 1, 2",
+                    list(ANALYST_SCHEMAS),
+                ).fetchall()
+                for schema, table in tables:
+                    con.execute(f"create schema if not exists {_q(schema)}")
+                    con.execute(f"create table {_q(schema)}.{_q(table)} as select * from build.{_q(schema)}.{_q(table)}")
+            finally:
+                con.execute("detach build")
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.chmod(tmp, ANALYSTS_MODE)
+        _fsync(tmp)
+        return tmp
+
+    def publish(self) -> None:
+        """Both files into place, each with one rename (the warehouse first: it is
+        the source of truth for the next run's history and snapshots)."""
+        tmp = self.write_analysts()
+        from runner.progress import test_pause
+
+        test_pause("publish-warehouse", self.out)
+        build = self._build()
+        os.chmod(build, PRIVATE_MODE)
+        _fsync(build)
+        os.replace(build, self.path)
+        os.replace(tmp, self.analysts_path)
+        _fsync_dir(self.dir)
+        self.build_path = None
+
+    def discard(self) -> None:
+        if self.build_path is not None:
+            _remove(self.build_path)
+            self.build_path = None
+        if self.run_id:
+            _remove(self.dir / f".analysts.duckdb.tmp-{self.run_id}")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        _fsync(path)
+    except OSError:
+        pass
+
+
+def _rmtree(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
