@@ -120,7 +120,9 @@ class DbtHarness:
 
     # ---- reading -----------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        con = duckdb.connect(str(self.db_path), read_only=True)
+        # Same configuration as dbt-duckdb and the loader: in one process DuckDB
+        # shares one database instance, and dbt-duckdb keeps it open after a run.
+        con = duckdb.connect(str(self.db_path))
         try:
             return con.execute(sql, params or []).fetchall()
         finally:

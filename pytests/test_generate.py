@@ -359,3 +359,20 @@ def test_every_scenario_is_planted_at_small_sizes(tmp_path: Path) -> None:
     write_export(tmp_path, customers=len(SCENARIOS), seed=1, as_of=AS_OF)
     rules = {p["rule_id"] for p in _read(tmp_path / PLANTED_FILE)}
     assert rules == set(ALL_RULES)
+
+
+def test_dates_are_plausible(export: Path) -> None:
+    """Records are created on or before D, bookings on or before their start, nothing wildly old."""
+    oldest = AS_OF - dt.timedelta(days=5 * 366)
+    for c in _read(export / "customers.csv"):
+        d = _d(c["created"])
+        assert oldest <= d <= AS_OF
+        if c["date_of_birth"]:
+            assert _d(c["date_of_birth"]) < d
+    for a in _read(export / "appointments.csv"):
+        start = _d(a["start"])
+        assert oldest <= start <= AS_OF + dt.timedelta(days=60)
+        if a["created"]:
+            assert _d(a["created"]) <= min(start, AS_OF)
+    for e in _read(export / "encounters.csv"):
+        assert oldest <= _d(e["chart_date"]) <= AS_OF + dt.timedelta(days=3)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -54,16 +57,26 @@ def _rows(harness: DbtHarness, sql: str, params: list | None = None) -> list[dic
         con.close()
 
 
+def _dbt(harness: DbtHarness, command: str, *extra: str, as_of: str = SAMPLE_AS_OF):
+    """harness.dbt, then release dbt-duckdb's in-process DuckDB instance so the
+    build file can be opened read-only, as an analyst would."""
+    run = harness.dbt(command, *extra, as_of=as_of)
+    from runner.dbt import _close_connections
+
+    _close_connections()
+    return run
+
+
 def _build(harness: DbtHarness, as_of: str = SAMPLE_AS_OF) -> list[dict]:
     """Seeds, snapshots and models first, then the tests of the invoicing marts.
 
     Two steps, so a failing test elsewhere in the project cannot skip the
     invoicing models (their own tests would then not tell us anything)."""
-    models = harness.dbt("build", "--exclude", "resource_type:test", as_of=as_of)
+    models = _dbt(harness, "build", "--exclude", "resource_type:test", as_of=as_of)
     built_models = {r["name"] for r in models.results if r["status"] == "success"}
     missing = set(INVOICING_MODELS) - built_models
     assert not missing, f"not built: {missing}; failed: {models.failed(('error', 'fail', 'skipped'))}"
-    tests = harness.dbt("test", "--select", "tag:invoicing", "invoice_excluded_groups", as_of=as_of)
+    tests = _dbt(harness, "test", "--select", "tag:invoicing", "invoice_excluded_groups", as_of=as_of)
     return tests.results
 
 
@@ -341,9 +354,60 @@ def test_dbt_docs_generate_works_offline(built: DbtHarness, monkeypatch: pytest.
     monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
     index = built.target_path / "index.html"
     index.unlink(missing_ok=True)
-    run = built.dbt("docs generate", as_of=SAMPLE_AS_OF)
+    run = _dbt(built, "docs generate")
     assert run.success, run.exception
     assert not attempts, attempts
     assert index.is_file() and index.stat().st_size > 0
     catalog = json.loads((built.target_path / "catalog.json").read_text())
     assert {f"model.juvonno_dq.{m}" for m in INVOICING_MODELS} <= set(catalog["nodes"])
+
+
+# ---- the same marts on PostgreSQL -------------------------------------------------------
+
+
+def _dbt_subprocess(args: list[str], env: dict[str, str], target_dir: Path) -> subprocess.CompletedProcess[str]:
+    """dbt in its own process: one adapter per process (DuckDB here, PostgreSQL there)."""
+    cli = str(Path(sys.executable).with_name("dbt"))
+    full = [
+        cli, *args,
+        "--target", "postgres",
+        "--project-dir", str(REPO), "--profiles-dir", str(REPO),
+        "--target-path", str(target_dir / "target"), "--log-path", str(target_dir / "logs"),
+        "--vars", json.dumps({"as_of_date": SAMPLE_AS_OF, "run_id": "pytest"}),
+    ]
+    return subprocess.run(full, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.mark.postgres
+def test_postgres_builds_the_same_invoice(built: DbtHarness, postgres_server, pg_schema: str, tmp_path: Path) -> None:
+    """Cross-database SQL: the invoicing marts and their tests run on PostgreSQL
+    and give the same rows as on DuckDB."""
+    from pytests.dbt_harness import export_files
+    from runner.export.load_postgres import load_postgres
+
+    con = postgres_server.connect()
+    try:
+        load_postgres(con, export_files(SAMPLE_EXPORT), f"{pg_schema}_raw")
+        con.commit()
+    finally:
+        con.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUVONNO_DQ_")}
+    env.update(postgres_server.env(pg_schema), DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    build = _dbt_subprocess(["build", "--select", "+tag:invoicing", "--exclude", "resource_type:test"], env, tmp_path)
+    assert build.returncode == 0, build.stdout[-4000:]
+    tests = _dbt_subprocess(["test", "--select", "tag:invoicing", "invoice_excluded_groups"], env, tmp_path)
+    assert tests.returncode == 0, tests.stdout[-4000:]
+
+    for model, order in (
+        ("rpt_invoice_monthly", "invoice_month, service"),
+        ("fct_customer_monthly_activity", "customer_id, activity_month"),
+    ):
+        duck = [tuple(r.values()) for r in _rows(built, f"select * from juvonno_invoicing.{model} order by {order}")]
+        con = postgres_server.connect()
+        try:
+            with con.cursor() as cur:
+                cur.execute(f'select * from "{pg_schema}_invoicing".{model} order by {order}')
+                pg = [tuple(r) for r in cur.fetchall()]
+        finally:
+            con.close()
+        assert duck and pg == duck, model

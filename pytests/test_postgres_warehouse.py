@@ -294,3 +294,64 @@ def test_an_unreachable_server_is_a_warehouse_error_without_the_password(tmp_pat
 def test_a_bad_schema_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WarehouseError, match="JUVONNO_DQ_PG_SCHEMA"):
         PostgresWarehouse(out=tmp_path, environ={"JUVONNO_DQ_PG_SCHEMA": "Juvonno; drop"})
+
+
+def test_node_names_fit_postgres_identifiers() -> None:
+    """dbt-postgres refuses relation names over 63 characters; a unit test's name is one too."""
+    import yaml
+
+    repo = Path(__file__).resolve().parents[1]
+    names = [p.stem for d in ("models", "snapshots") for p in (repo / d).rglob("*.sql")]
+    names += [p.stem for p in (repo / "seeds").rglob("*.csv")]
+    for path in (repo / "models").rglob("*.yml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names += [t["name"] for t in doc.get("unit_tests") or []]
+    assert [n for n in names if len(n) > 63] == []
+
+
+WORD_SAMPLES = [
+    "TESTÉ qa.test", "Zoë Test1", "Contestant", "Testa", "ÅSA-TEST", "x\u00a0test", "ÉCOLE test", "ß straße", "日本 test",
+]  # fmt: skip
+
+
+def _text_macros():  # type: ignore[no-untyped-def]
+    import jinja2
+
+    repo = Path(__file__).resolve().parents[1]
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted((repo / "macros" / "text").glob("*.sql")))
+    return jinja2.Environment().from_string(source).module
+
+
+def test_text_macros_give_duckdbs_words_and_order_whatever_the_servers_collation(postgres_server) -> None:
+    """The dispatched text macros on PostgreSQL, with input in the "C" collation (a
+    server whose default is C: ASCII-only lower() and [[:alpha:]]) and in the
+    database's default (ICU en-US here: linguistic order), against DuckDB's."""
+    macros = _text_macros()
+    duck = duckdb.connect()
+    duck.execute("create table t as select * from (select unnest(?) as x, generate_subscripts(?, 1) as ord)", [WORD_SAMPLES, WORD_SAMPLES])
+    expected = sorted(duck.execute(f"select ord, word from (select ord, {macros.duckdb__split_words('x')} as word from t) where word <> ''").fetchall())
+    names = ["iCBT", "Therapy", "Éva", "eva", "Zed", "_x", "No Group", "group therapy"]
+    expected_order = [r[0] for r in duck.execute(f"select x from (select unnest(?) as x) order by {macros.default__binary_sort_key('x')}", [names]).fetchall()]
+    con = postgres_server.connect()
+    try:
+        for collation in ('"C"', '"default"'):
+            rows = _pg_rows(
+                con,
+                f"select ord, word from (select ord, {macros.postgres__split_words('x')} as word from "
+                f"(select x collate {collation} as x, ord from unnest(%s::text[]) with ordinality u(x, ord)) t) w where word <> ''",
+                (WORD_SAMPLES,),
+            )
+            assert sorted(rows) == expected, collation
+            order = _pg_rows(
+                con, f"select x from (select x collate {collation} as x from unnest(%s::text[]) u(x)) t order by {macros.postgres__binary_sort_key('x')}", (names,)
+            )
+            assert [r[0] for r in order] == expected_order, collation
+    finally:
+        con.close()
+        duck.close()
+
+
+def _pg_rows(con, sql: str, params: tuple) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with con.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()

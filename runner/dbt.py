@@ -62,9 +62,13 @@ class DbtOutcome:
         return [n for n in self.nodes if n.is_error]
 
     @property
-    def build_errors(self) -> list[NodeResult]:
-        """Models, seeds or snapshots that did not build: the marts cannot be trusted."""
-        return [n for n in self.errors if n.resource_type not in {"test", "unit_test"}]
+    def not_built(self) -> list[NodeResult]:
+        """Models, seeds or snapshots that failed or were skipped: the marts cannot be trusted."""
+        return [
+            n
+            for n in self.nodes
+            if n.resource_type in {"model", "seed", "snapshot"} and (n.status in ERROR_STATUSES or n.status == "skipped")
+        ]
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{resource_type: {status: n}}, for summary.json."""
@@ -128,6 +132,7 @@ def build(
         "--log-level", "none",  # console: nothing
         "--log-level-file", "info",
         "--log-format-file", "text",
+        "--no-use-colors",
         "--no-use-colors-file",
         "--no-send-anonymous-usage-stats",
         "--no-version-check",

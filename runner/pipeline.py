@@ -271,21 +271,19 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
     p.info(f"dbt: {_fmt_counts(outcome.counts())}; {len(outcome.errors)} errors")
 
     # -- Great Expectations (dbt's connection is closed by now) ------------------
-    gx = _run_gx(run, wh, outcome)
+    if outcome.not_built:
+        p.warn(f"{len(outcome.not_built)} models/seeds/snapshots did not build; Great Expectations skipped")
+        gx = {"available": False, "ok": False, "reason": "skipped: the models did not build"}
+    else:
+        gx = _run_gx(run, wh, outcome)
 
     # -- results ----------------------------------------------------------------
     rule_hits_dbt = {n.rule_id: int(n.failures or 0) for n in outcome.nodes if n.rule_id}
     findings = res.collect(wh.query, rule_hits_from_dbt=rule_hits_dbt)
     for m in findings.missing:
         p.warn(f"not built: {m}")
-    failed = bool(outcome.errors) or not gx["ok"]
-    if failed:
-        outcome_name, code = "failed", ExitCode.CHECK_FAILED
-    elif findings.total_hits:
-        outcome_name, code = "findings", ExitCode.CHECK_FAILED if req.strict else ExitCode.OK
-    else:
-        outcome_name, code = "passed", ExitCode.OK
-    publish_warehouse = not outcome.build_errors
+    outcome_name, code = decide(outcome, gx, findings.total_hits, req.strict)
+    publish_warehouse = not outcome.not_built
 
     finished = _utcnow()
     summary = _summary(run, export, findings, outcome, gx, outcome_name, code, finished, publish_warehouse)
@@ -331,6 +329,15 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
     p.info(f"report: {(out / runs.LATEST / 'report.html')}")
     _notify(run, summary, str((final / "report.html").resolve()))
     return code
+
+
+def decide(outcome: Any, gx: dict[str, Any], total_hits: int, strict: bool) -> tuple[str, ExitCode]:
+    """(outcome, exit code) of a completed run, per spec/outputs.md."""
+    if outcome.errors or outcome.not_built or not gx.get("ok", False):
+        return "failed", ExitCode.CHECK_FAILED
+    if total_hits:
+        return "findings", ExitCode.CHECK_FAILED if strict else ExitCode.OK
+    return "passed", ExitCode.OK
 
 
 def _run_gx(run: _Run, wh: Any, outcome: Any) -> dict[str, Any]:

@@ -55,7 +55,7 @@ class Progress:
             try:
                 from rich.console import Console
 
-                self._console = Console(file=self.stream, highlight=False)
+                self._console = Console(file=self.stream, highlight=False, force_terminal=True)
             except Exception:  # noqa: BLE001 - rich missing: plain lines
                 self.tty = False
 

@@ -1,29 +1,34 @@
 {#-
-    Word matching for sop-rules.md: a *word* is a maximal run of Unicode letters
-    after lower-casing. `text` holds the word `w` exactly when `w` occurs in
-    lower(text) with no letter immediately before or after it, so `Test`, `TEST1`
-    and `qa.test` hold `test`, while `Contestant` and `Testa` do not.
+    Words for sop-rules.md: a *word* is a maximal run of Unicode letters after
+    lower-casing, so `Test`, `TEST1` and `qa.test` hold the word `test`, while
+    `Contestant` and `Testa` do not.
 
-    has_word(text_expr, words_alternation_expr): a boolean (NULL when text_expr is
-    NULL; coalesce at the call site). words_alternation_expr is a SQL string
-    expression holding one word or several joined by `|` (letters only, so no
-    regex escaping is needed: the account_patterns seed documents that).
+    split_words(text_expr): a set-returning select-list expression giving one row
+    per word of lower(text_expr) (plus possibly empty strings at the edges, which
+    match no word). Matching is then a plain equi-join of words to the
+    account_patterns seed: one constant regular expression for all rows (a
+    pattern built from seed values per row would be recompiled per row: minutes
+    at a million customers).
 
     The letter class differs by engine: DuckDB's RE2 knows `\p{L}`; PostgreSQL's
-    ARE knows `[[:alpha:]]`, which is Unicode-aware under a UTF-8 database.
+    ARE knows `[[:alpha:]]`, Unicode-aware under a UTF-8 database.
 -#}
-{% macro has_word(text_expr, words_expr) -%}
-    {{ return(adapter.dispatch('has_word', 'juvonno_dq')(text_expr, words_expr)) }}
+{% macro split_words(text_expr) -%}
+    {{ return(adapter.dispatch('split_words', 'juvonno_dq')(text_expr)) }}
 {%- endmacro %}
 
-{% macro default__has_word(text_expr, words_expr) -%}
-    (lower({{ text_expr }}) ~ ('(^|[^[:alpha:]])(' || {{ words_expr }} || ')([^[:alpha:]]|$)'))
+{% macro default__split_words(text_expr) -%}
+    regexp_split_to_table(lower({{ text_expr }}), '[^[:alpha:]]+')
 {%- endmacro %}
 
-{% macro postgres__has_word(text_expr, words_expr) -%}
-    (lower({{ text_expr }}) ~ ('(^|[^[:alpha:]])(' || {{ words_expr }} || ')([^[:alpha:]]|$)'))
+{#- PostgreSQL: lower() and [[:alpha:]] follow the collation, and under a "C"
+    database default both are ASCII-only (`TESTÉ` would give the word `test`).
+    ICU's root collation makes them Unicode-aware on any server built with ICU;
+    the words go back to the default collation for the join. -#}
+{% macro postgres__split_words(text_expr) -%}
+    regexp_split_to_table(lower(({{ text_expr }}) collate "und-x-icu"), '[^[:alpha:]]+') collate "default"
 {%- endmacro %}
 
-{% macro duckdb__has_word(text_expr, words_expr) -%}
-    regexp_matches(lower({{ text_expr }}), '(^|[^\p{L}])(' || {{ words_expr }} || ')([^\p{L}]|$)')
+{% macro duckdb__split_words(text_expr) -%}
+    unnest(regexp_split_to_array(lower({{ text_expr }}), '[^\p{L}]+'))
 {%- endmacro %}

@@ -18,7 +18,7 @@ def _expand(weighted) -> tuple:  # type: ignore[no-untyped-def]
 
 
 DOMAINS = _expand(V.EMAIL_DOMAINS)
-WARNINGS = _expand((s and s, w) for s, w in V.WARNINGS)
+WARNINGS = _expand(V.WARNINGS)
 BRANCHES = _expand(V.BRANCHES)
 GENDERS = ("female",) * 52 + ("male",) * 42 + ("unknown",) * 3 + ("private",) * 2 + ("",)
 _LETTERS = {}
@@ -80,7 +80,7 @@ def identity(g: Gen, c: Cust, adult: bool = False) -> None:
     c.first, c.last, c.gender, c.dob = first, last, gender, dob
     c.email = email(g, first, last, dob[:4] or "2010") if g.r() > 0.06 else ""
     c.phone = phone(g) if g.r() > 0.04 else ""
-    c.chart = f"SBX{g.ri(100000, 999999)}" if g.r() > 0.04 else ""
+    c.chart = None if g.r() > 0.04 else ""  # None: the writer assigns a unique chart number
     c.branch = g.pick(BRANCHES)
     c.warnings = g.pick(WARNINGS)
     c.therapist = g.pick(g.therapists)
@@ -200,11 +200,13 @@ def discharged(g: Gen, c: Cust, last: int | None = None, n: int | None = None, c
     last = -g.ri(-g.m3 + 10, 1000) if last is None else last
     n = g.ri(2, 11) if n is None else n
     first = g.therapy_block(c, last, n)
-    for k in range(g.ri(1, 3)):
+    after = last
+    for k in range(g.ri(1, 3)):  # missed sessions after the last one, then the chasing starts
         d = last + 7 * (k + 1)
         if d < 0:
             g.appt(c, d, 2, g.pick(MISSED), staff=c.therapist)
-    _chase_and_discharge(g, c, last if chase_after is None else chase_after, g.ri(2, 3) if chases is None else chases)
+            after = d
+    _chase_and_discharge(g, c, after if chase_after is None else chase_after, g.ri(2, 3) if chases is None else chases)
     g.intake(c, first, "Therapy")
     if group:
         c.group("Discharged")
@@ -262,7 +264,6 @@ def pt_requested_end(g: Gen, c: Cust, began: str | None = None, request: int | N
     else:
         g.appt(c, last + 3, 2, g.pick(MISSED), staff=c.therapist)
         g.intake(c, last + 3, "Therapy", gap=(3, 3))
-        last = last
     if request is True:
         g.enc(c, min(0, last + g.ri(1, 20)), "End of Services Request")
     elif request is not None and request is not False:
@@ -366,4 +367,4 @@ def build_deleted(g: Gen, c: Cust) -> None:
         g.appt(c, -g.ri(1, 60), 2, g.pick(BOOKED), staff=c.therapist)  # stale booking, ignored
 
 
-__all__ = ["BLANK", "build_correct", "build_deleted", "identity"]
+__all__ = ["BLANK", "CORRECT", "build_correct", "build_deleted", "identity"]

@@ -57,7 +57,7 @@ class Calendar:
             forms.append(form.format(hm, sec, t.randrange(1_000_000)) if "{:06d}" in form else form.format(hm, sec))
         self.dt_suffixes = tuple(forms)
         # chart dates: mostly bare dates
-        self.chart_suffixes = ("",) * 6 + tuple(t.choice(forms) for _ in range(len(forms) // 2))
+        self.chart_suffixes = ("",) * len(forms) + tuple(t.choice(forms) for _ in range(len(forms) // 2))
 
     @property
     def dates_from_back(self) -> list[str]:

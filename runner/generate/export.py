@@ -21,6 +21,7 @@ FIRST_ENCOUNTER_ID = 90_000_001
 PLANTED_FILE = "planted.csv"
 PLANTED_PER_CUSTOMER = 0.01  # at least one of every scenario, then 1% of customers
 FLUSH_EVERY = 2000  # customers
+CHART_MULT = 611953  # coprime with 9,000,000: chart numbers SBX1000000-SBX9999999, unique per customer
 
 
 def _staff(rng: random.Random, customers: int) -> tuple[list[str], dict[str, list[int]]]:
@@ -122,7 +123,7 @@ def write_export(out: Path | str, customers: int, seed: int, as_of: dt.date) -> 
             wq = warn_cache[w] = csv_field(w)
         created = dates[OFF + c.created] + (c.created_sfx if c.created_sfx is not None else dts[int(r() * n_dts)])
         c_buf.append(
-            f"{cid},{c.chart},{quoted(c.first)},{quoted(c.last)},{c.gender},{c.dob},{c.email},"
+            f"{cid},{f'SBX{(cid * CHART_MULT) % 9_000_000 + 1_000_000}' if c.chart is None else c.chart},{quoted(c.first)},{quoted(c.last)},{c.gender},{c.dob},{c.email},"
             f"{c.phone},{c.status},{c.branch},{created},{wq}\n"
         )
         for code, name in c.groups:

@@ -18,7 +18,6 @@ ATT_NEW = ("Completed", "Completed", "Completed", "Arrived", "Arrived", "Billed"
 MISSED = ("No Show", "No Show", "No Show", "Late Cancel")
 CANCELLED = ("Cancelled", "Cancelled", "Cancelled", "Dismissed")
 BOOKED = ("Confirmed", "Confirmed", "Pending")
-BOOKED_STATUSES = frozenset(BOOKED)
 
 AUTO = None  # appointment created: drawn when written (a few days before start, never before the customer)
 BLANK = -(10**7)  # appointment created: written empty (start stands in)
@@ -137,11 +136,13 @@ class Gen:
                 self.appt(c, day, V.THERAPY, "Deleted" if x < p_miss + 0.01 else self.pick(CANCELLED),
                           staff=c.therapist)
                 if day + 2 <= last:
-                    self.appt(c, day + 2, V.THERAPY, self.pick(MISSED) if self.r() < 0.3 else self.att(day + 2),
-                              staff=c.therapist)
-                    if self.r() < note:
-                        self.enc(c, day + 2, V.T_NOTE)
-                    done += 1
+                    if self.r() < 0.3:
+                        self.appt(c, day + 2, V.THERAPY, self.pick(MISSED), staff=c.therapist)
+                    else:
+                        self.appt(c, day + 2, V.THERAPY, self.att(day + 2), staff=c.therapist)
+                        if self.r() < note:
+                            self.enc(c, day + 2, V.T_NOTE)
+                        done += 1
             else:
                 self.appt(c, day, V.THERAPY, self.att(day), staff=c.therapist)
                 if self.r() < note:

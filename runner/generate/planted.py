@@ -11,10 +11,13 @@ Day arithmetic: 0 is D, g.m3 is "D minus 3 calendar months" (clamped to month en
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections.abc import Callable
 
 from runner.generate import archetypes as A
 from runner.generate import vocab as V
+from runner.generate.calendar import Calendar
 from runner.generate.journeys import BLANK, Cust, Gen
 
 MIDNIGHT_BST = "T00:15:00+01:00"  # just after midnight, BST: a UTC conversion would give the day before
@@ -1144,11 +1147,6 @@ def dq01_today(g, c):
 
 def rules_covered() -> dict[str, dict[str, int]]:
     """rule_id -> {"hit": n scenarios, "near_miss": n scenarios} (for docs and tests)."""
-    import random
-
-    from runner.generate.calendar import Calendar
-    import datetime as dt
-
     g = Gen(random.Random(0), Calendar(dt.date(2026, 11, 20)),
             {"Therapist": [1001], "Coordinator": [2001], "Administrator": [3001]})
     out: dict[str, dict[str, int]] = {}

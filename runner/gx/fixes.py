@@ -19,7 +19,7 @@ pytests/test_gx_duckdb_fixes.py fails the day either workaround stops working
    *without the schema*, which fails for every table outside `main` (all of ours):
    `table.columns`/`table.column_types` fail and with them every column expectation.
    Fix: duckdb-engine's `get_multi_columns` reads `information_schema.columns`
-   instead (names, types from the dialect's own `ischema_names`, nullability).
+   instead (names, DuckDB's type names as SQLAlchemy's generic types, nullability).
 
 Both patches are process-wide, idempotent, and touch only GX's SQL engine and the
 duckdb dialect (dbt-duckdb does not use SQLAlchemy, PostgreSQL's dialect is untouched).
@@ -80,8 +80,13 @@ def _duckdb_column_reflection() -> None:
         ).fetchall():
             if wanted is not None and table not in wanted:
                 continue
-            base = str(data_type).split("(")[0].strip().lower()
-            type_cls = self.ischema_names.get(base, sa.types.NullType)
+            base = str(data_type).split("(")[0].strip()
+            # SQLAlchemy's generic upper-case type of the same name (BIGINT, VARCHAR,
+            # DATE, BOOLEAN, ...) so GX reports DuckDB's own type names; else the
+            # dialect's mapping.
+            type_cls = getattr(sa.types, base.upper(), None)
+            if not (isinstance(type_cls, type) and issubclass(type_cls, sa.types.TypeEngine)):
+                type_cls = self.ischema_names.get(base.lower(), sa.types.NullType)
             columns.setdefault((schema, table), []).append(
                 {
                     "name": name,

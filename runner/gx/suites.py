@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from runner.contract import TABLES, Column, ColumnType, Table
+from runner.contract import DATETIME_PATTERN, TABLES, Column, ColumnType, Table
 
 REPO = Path(__file__).resolve().parents[2]
 EXPECTATIONS_DIR = REPO / "expectations"
@@ -84,6 +84,26 @@ def _column_expectations(table: Table, column: Column) -> list[dict[str, Any]]:
                 "expect_column_values_to_be_between",
                 {"column": name, "min_value": 0},
                 check="non-negative integer",
+                contract=source,
+            )
+        )
+    if column.type is ColumnType.DATETIME:
+        # Kept as text in the raw layer (staging takes the wall-clock date from it).
+        # GX 1.24.1 has no regex for the duckdb dialect ("Regex is not supported"),
+        # so SQL: `~` is a regex match in DuckDB and PostgreSQL alike (anchored pattern).
+        # GX substitutes {batch} with str.format: the pattern's braces are doubled.
+        pattern = _sql_literal(DATETIME_PATTERN).replace("{", "{{").replace("}", "}}")
+        out.append(
+            _expectation(
+                "unexpected_rows_expectation",
+                {
+                    "unexpected_rows_query": (
+                        f"select 1 as unexpected from {{batch}} "
+                        f"where {name} is not null and not ({name} ~ {pattern})"
+                    ),
+                    "description": f"{table.name}.{name} is an ISO 8601 date or datetime",
+                },
+                check="datetime pattern",
                 contract=source,
             )
         )

@@ -144,13 +144,19 @@ def expected_hits(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return {rule: sum(1 for r in rows if hit(r)) for rule, hit in AUDIT_RULES.items()}
 
 
-def write_tiny_warehouse(path: Path, audit_rows: Iterable[Mapping[str, Any]], schema_prefix: str = "juvonno") -> None:
-    """Empty raw tables (the loader's own DDL) and the audit mart with audit_rows."""
+def write_tiny_warehouse(
+    path: Path,
+    audit_rows: Iterable[Mapping[str, Any]],
+    schema_prefix: str = "juvonno",
+    raw_files: Mapping[str, tuple[Path, list[str]] | None] | None = None,
+) -> None:
+    """Raw tables loaded by the runner's loader (empty unless raw_files, load_duckdb's
+    `files` argument) and the audit mart with audit_rows."""
     import duckdb
 
     from runner.export.load import load_duckdb
 
-    load_duckdb(path, {}, schema=f"{schema_prefix}_raw")
+    load_duckdb(path, raw_files or {}, schema=f"{schema_prefix}_raw")
     con = duckdb.connect(str(path))
     try:
         con.execute(f"create schema if not exists {schema_prefix}_sop")

@@ -34,6 +34,7 @@ WORKLIST_COLUMNS = (
 SOP_VIOLATIONS = ("juvonno_sop", "sop_violations")
 SOP_RULES_SEED = ("juvonno_seeds", "sop_rules")
 INVOICE_REPORT = ("juvonno_invoicing", "rpt_invoice_monthly")
+INVOICE_MONTHS = 3
 
 # References whose orphans are counted (spec: kept in raw, left out of the marts).
 ORPHAN_CHECKS = (
@@ -137,8 +138,17 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
             f.orphans[f"{child}.{col}"] = int(n)
 
     if relation_exists(query, *INVOICE_REPORT):
-        f.invoicing = query("select * from juvonno_invoicing.rpt_invoice_monthly")
-        f.invoicing.sort(key=lambda r: tuple(str(v) for v in r.values()))
+        rows = query("select * from juvonno_invoicing.rpt_invoice_monthly")
+        if rows and "invoice_month" in rows[0]:
+            # the report shows the last INVOICE_MONTHS months, newest first
+            months = sorted({r["invoice_month"] for r in rows if r["invoice_month"] is not None}, reverse=True)
+            keep = set(months[:INVOICE_MONTHS])
+            rows = [r for r in rows if r["invoice_month"] in keep]
+            rows.sort(key=lambda r: tuple(str(v) for v in r.values()))
+            rows.sort(key=lambda r: str(r["invoice_month"]), reverse=True)  # stable: newest month first
+        else:
+            rows.sort(key=lambda r: tuple(str(v) for v in r.values()))
+        f.invoicing = rows
 
     return f
 

@@ -57,6 +57,12 @@ def cleanup_partials(out: Path, keep: str) -> list[str]:
             if p.name.startswith(".") and p.name.endswith(".partial") and p.name != f".{keep}.partial":
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p.name)
+    work = out / "work"  # the validator's scratch folders (decompressed / converted files)
+    if work.is_dir():
+        for p in work.iterdir():
+            if p.name != keep:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(f"work/{p.name}")
     for p in out.glob(f".{LATEST}.tmp-*"):
         try:
             p.unlink()

@@ -67,6 +67,7 @@ class DuckDBWarehouse:
         self.build_dir = self.dir / "build"
         self.run_id: str | None = None
         self.build_path: Path | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None  # read queries, between dbt/GX and publish
 
     # -- state -------------------------------------------------------------
     def check_reachable(self) -> None:
@@ -117,6 +118,7 @@ class DuckDBWarehouse:
 
     # -- build -------------------------------------------------------------
     def prepare_build(self, run_id: str) -> Mapping[str, str]:
+        self.close()
         self.check_reachable()
         self.run_id = run_id
         self.build_path = self.build_dir / f"{run_id}.duckdb"
@@ -152,20 +154,26 @@ class DuckDBWarehouse:
         return self.build_path
 
     def load_raw(self, export: Any) -> None:
+        self.close()
         from runner.export.load import load_duckdb
 
         load_duckdb(self._build(), export)
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        con = duckdb.connect(str(self._build()))
-        try:
-            cur = con.execute(sql)
-            names = [d[0] for d in cur.description or []]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
-        finally:
-            con.close()
+        """Read queries share one connection until the next write/publish step closes it."""
+        if self._con is None:
+            self._con = duckdb.connect(str(self._build()))
+        cur = self._con.execute(sql)
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.close()
         if not rows:
             return
         cols = history.COLUMN_NAMES
@@ -183,11 +191,13 @@ class DuckDBWarehouse:
             con.close()
 
     def sqlalchemy_url(self) -> str:
+        self.close()
         return f"duckdb:///{self._build()}"
 
     # -- publish -----------------------------------------------------------
     def write_analysts(self) -> Path:
         """Write the analysts' file next to its final place (not yet visible)."""
+        self.close()
         build = self._build()
         tmp = self.dir / f".analysts.duckdb.tmp-{self.run_id}"
         _remove(tmp)
@@ -228,6 +238,7 @@ class DuckDBWarehouse:
         self.build_path = None
 
     def discard(self) -> None:
+        self.close()
         if self.build_path is not None:
             _remove(self.build_path)
             self.build_path = None

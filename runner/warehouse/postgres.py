@@ -86,29 +86,32 @@ class PostgresWarehouse:
             raise WarehouseError(f"{ENV_PORT} must be a port number, not {port!r}") from None
         self.user = env.get(ENV_USER, "juvonno_dq")
         self.database = env.get(ENV_DATABASE, "juvonno_dq")
-        self.schema = env.get(ENV_SCHEMA, CANONICAL_PREFIX)
+        self.prefix = env.get(ENV_SCHEMA, CANONICAL_PREFIX)
         self.analyst_role = env.get(ENV_ANALYST_ROLE) or None
         self._password_env = ENV_PASSWORD
         self._environ = env
-        if not _IDENT.match(self.schema) or len(self.schema) + _LONGEST_SUFFIX > _MAX_IDENT:
+        if not _IDENT.match(self.prefix) or len(self.prefix) + _LONGEST_SUFFIX > _MAX_IDENT:
             raise WarehouseError(
-                f"{ENV_SCHEMA}={self.schema!r}: use lower-case letters, digits and _ "
+                f"{ENV_SCHEMA}={self.prefix!r}: use lower-case letters, digits and _ "
                 f"(at most {_MAX_IDENT - _LONGEST_SUFFIX} characters, so every layer's schema name fits)"
             )
         if self.analyst_role is not None and not _IDENT.match(self.analyst_role):
             raise WarehouseError(f"{ENV_ANALYST_ROLE}={self.analyst_role!r} is not a plain role name")
-        self.build_prefix = f"{self.schema}_build"
-        self.old_prefix = f"{self.schema}_old"
+        self.build_prefix = f"{self.prefix}_build"
+        self.old_prefix = f"{self.prefix}_old"
         self.run_id: str | None = None
         self._lock_con: Any = None
 
     @property
-    def schema_prefix(self) -> str:
-        """The dbt target schema of the build (GX: `<schema_prefix>_<layer>`)."""
-        return self.build_prefix
+    def schema(self) -> str:
+        """The dbt target schema this run works on: the build's once prepared
+        (Great Expectations reads `<schema>_<layer>`), else the published prefix."""
+        return self.build_prefix if self._lock_con is not None else self.prefix
+
+    schema_prefix = schema
 
     def __repr__(self) -> str:  # never the password
-        return f"PostgresWarehouse({self.user}@{self.host}:{self.port}/{self.database}, schema={self.schema})"
+        return f"PostgresWarehouse({self.user}@{self.host}:{self.port}/{self.database}, schema={self.prefix})"
 
     # -- connections ---------------------------------------------------------
     def _password(self) -> str:
@@ -150,7 +153,7 @@ class PostgresWarehouse:
 
     # -- names -----------------------------------------------------------------
     def published_schema(self, layer: str) -> str:
-        return f"{self.schema}_{layer}"
+        return f"{self.prefix}_{layer}"
 
     def build_schema(self, canonical: str) -> str:
         """The build's name for a canonical schema (`juvonno_sop` -> `<schema>_build_sop`)."""
@@ -205,11 +208,11 @@ class PostgresWarehouse:
             return
         con = self.connect(autocommit=True)
         with con.cursor() as cur:
-            cur.execute("select pg_try_advisory_lock(hashtextextended(%s, 0))", (f"juvonno-dq:{self.schema}",))
+            cur.execute("select pg_try_advisory_lock(hashtextextended(%s, 0))", (f"juvonno-dq:{self.prefix}",))
             if not cur.fetchone()[0]:
                 con.close()
                 raise WarehouseError(
-                    f"another juvonno-dq run is building schema {self.schema} on {self.host}:{self.port}/{self.database}"
+                    f"another juvonno-dq run is building schema {self.prefix} on {self.host}:{self.port}/{self.database}"
                 )
         self._lock_con = con
 

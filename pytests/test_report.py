@@ -1,0 +1,101 @@
+"""report.html: one self-contained file that works offline in Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from runner.publish import report
+from pytests.test_run_support import baseline  # noqa: F401 - fixture
+
+RULES = [
+    {"rule_id": "SOP-01", "title": "No Group must be empty", "severity": "warn", "hits": 2},
+    {"rule_id": "SOP-10", "title": "Triage for at most 7 days", "severity": "warn", "hits": 1},
+    {"rule_id": "SOP-20", "title": "Discharged but engaged <within> 3 months", "severity": "warn", "hits": 0},
+]
+WORKLIST = [
+    {"customer_id": 101, "chart_num": "C101", "group_name": "No Group", "rule_id": "SOP-01", "rule_title": "No Group must be empty",
+     "severity": "warn", "expected_group": None, "detail": "no group", "action": "Allocate"},
+    {"customer_id": 205, "chart_num": "C205", "group_name": "Therapy; iCBT", "rule_id": "SOP-01", "rule_title": "No Group must be empty",
+     "severity": "warn", "expected_group": None, "detail": "x", "action": "y"},
+    {"customer_id": 7, "chart_num": None, "group_name": "Triage", "rule_id": "SOP-10", "rule_title": "Triage for at most 7 days",
+     "severity": "warn", "expected_group": None, "detail": "in Triage since 2026-11-01 (19 days)", "action": "Triage"},
+]  # fmt: skip
+TREND = [
+    {"run_id": f"r{i}", "as_of_date": f"2026-11-{10 + i}", "started_at": i, "rule_id": rid, "hits": h, "outcome": "findings"}
+    for i in range(4)
+    for rid, h in (("SOP-01", i), ("SOP-10", 3 - i), ("SOP-20", 0))
+]
+
+
+def _ctx(**over) -> dict:
+    summary = {
+        "run_id": "20261121T013000Z-abc123", "as_of": "2026-11-20", "started_at": "2026-11-21T01:30:00Z",
+        "finished_at": "2026-11-21T01:31:10Z", "outcome": "findings", "exit_code": 0, "rules": RULES, "total_hits": 3,
+        "worklist": {"available": True, "rows": 3, "customers": 3},
+        "dbt": {"counts": {"model": {"success": 51}, "test": {"pass": 100, "warn": 31}}, "errors": []},
+        "gx": {"available": True, "suites": 8, "failed_suites": 0, "expectations_evaluated": 160,
+               "expectations_failed": 0, "mismatches": 0},
+        "files": [{"table": "customers", "file": "customers.csv", "rows": 60, "sha256": "ab" * 32}],
+        "orphans": {"appointments.customer_id": 1}, "notices": ["a notice"],
+    }  # fmt: skip
+    ctx = {"summary": summary, "worklist": WORKLIST, "groups": [{"group_name": "No Group", "hits": 1}],
+           "trend": TREND, "invoicing": None, "data_docs": False}  # fmt: skip
+    ctx.update(over)
+    return ctx
+
+
+def test_report_is_self_contained() -> None:
+    html = report.render(_ctx())
+    assert "<svg" in html and "<script>" in html and "<style>" in html
+    # nothing is fetched: no src/href to anything but in-page anchors and the run's own data-docs
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!#|data-docs/)""", html)
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    assert "&lt;within&gt;" in html  # escaped
+    assert "Invoicing summary: not available" in html
+    assert "Data Docs</td><td>not available" in html
+
+
+def test_report_shows_invoicing_when_built() -> None:
+    html = report.render(_ctx(invoicing=[{"invoice_month": "2026-11-01", "service": "therapy", "billable_units": 12}]))
+    assert 'id="invoicing"' in html and "billable_units" in html and "not available" not in html.split("Invoicing")[1][:200]
+
+
+def _check_in_browser(page, path: Path, artifacts: Path, shot: str, rule: str, n_rule: int, n_all: int) -> None:
+    page.goto(path.resolve().as_uri())
+    page.wait_for_load_state("load")
+    assert page.console_errors == []
+    assert page.context.external_requests == []
+    assert page.locator("svg.chart").count() >= 2
+    assert page.locator("svg.chart rect.bar").count() >= 1
+    rows = page.locator("#worklist tbody tr")
+    assert rows.count() == n_all
+    page.select_option("#filter-rule", rule)
+    assert page.locator("#worklist tbody tr:not(.hidden)").count() == n_rule
+    assert page.locator("#shown-count").inner_text().startswith(f"{n_rule} of {n_all}")
+    page.select_option("#filter-rule", "")
+    assert page.locator("#worklist tbody tr:not(.hidden)").count() == n_all
+    page.screenshot(path=str(artifacts / shot), full_page=True)
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_synthetic_report_renders_and_filters_offline(offline_page, artifacts_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(report.render(_ctx()), encoding="utf-8")
+    _check_in_browser(offline_page, path, artifacts_dir, "report-synthetic.png", "SOP-01", 2, 3)
+    offline_page.select_option("#filter-group", "iCBT")  # a customer with two groups matches either
+    assert offline_page.locator("#worklist tbody tr:not(.hidden)").count() == 1
+
+
+@pytest.mark.browser
+def test_published_report_renders_offline(baseline, offline_page, artifacts_dir: Path) -> None:  # noqa: F811
+    path = baseline.out / "latest" / "report.html"
+    summary = baseline.summary()
+    sop50 = next(r["hits"] for r in summary["rules"] if r["rule_id"] == "SOP-50")
+    _check_in_browser(offline_page, path, artifacts_dir, "report.png", "SOP-50", sop50, summary["total_hits"])
+    assert offline_page.locator("#outcome").inner_text() == summary["outcome"]
+    assert offline_page.locator("#exit-code").inner_text() == str(summary["exit_code"])
+    assert offline_page.locator("#trend-chart").count() == 1
