@@ -79,7 +79,16 @@ class DbtHarness:
         load_duckdb(self.db_path, export_files(Path(export_dir)))
 
     # ---- dbt ---------------------------------------------------------------------
-    def dbt(self, command: str, *extra: str, as_of: str | None = None, run_id: str = "pytest") -> DbtRun:
+    def dbt(
+        self,
+        command: str,
+        *extra: str,
+        as_of: str | None = None,
+        run_id: str = "pytest",
+        env: dict[str, str] | None = None,
+    ) -> DbtRun:
+        """Run one dbt command in-process. `env` adds environment variables for the
+        invocation only (e.g. the JUVONNO_DQ_PG_* of a PostgreSQL target)."""
         from dbt.cli.main import dbtRunner
 
         vars_: dict[str, str] = {"run_id": run_id}
@@ -94,15 +103,17 @@ class DbtHarness:
             "--vars", json.dumps(vars_),
             *extra,
         ]
-        previous = os.environ.get("JUVONNO_DQ_DUCKDB_PATH")
-        os.environ["JUVONNO_DQ_DUCKDB_PATH"] = str(self.db_path)
+        overrides = {"JUVONNO_DQ_DUCKDB_PATH": str(self.db_path), **(env or {})}
+        previous = {name: os.environ.get(name) for name in overrides}
+        os.environ.update(overrides)
         try:
             res = dbtRunner().invoke(args)
         finally:
-            if previous is None:
-                os.environ.pop("JUVONNO_DQ_DUCKDB_PATH", None)
-            else:
-                os.environ["JUVONNO_DQ_DUCKDB_PATH"] = previous
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         results: list[dict[str, Any]] = []
         for r in getattr(res.result, "results", None) or []:
             results.append(
@@ -127,6 +138,27 @@ class DbtHarness:
             return con.execute(sql, params or []).fetchall()
         finally:
             con.close()
+
+    def copy_raw_to_postgres(self, connection, schema: str) -> None:  # type: ignore[no-untyped-def]
+        """Copy the loaded raw layer (DuckDB) into `<schema>_raw` of a PostgreSQL
+        connection, same column names and types: a stand-in for the Postgres
+        loader when testing the models on PostgreSQL."""
+        raw = f"{schema}_raw"
+        tables = [t for (t,) in self.query("select table_name from information_schema.tables where table_schema = 'juvonno_raw'")]
+        with connection.cursor() as cur:
+            cur.execute(f'create schema if not exists "{raw}"')
+            for table in tables:
+                cols = self.query(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'juvonno_raw' and table_name = ? order by ordinal_position",
+                    [table],
+                )
+                cur.execute(f'create table "{raw}"."{table}" (' + ", ".join(f'"{c}" {t}' for c, t in cols) + ")")
+                rows = self.query(f'select * from juvonno_raw."{table}"')
+                if rows:
+                    placeholders = ", ".join(["%s"] * len(cols))
+                    cur.executemany(f'insert into "{raw}"."{table}" values ({placeholders})', rows)
+        connection.commit()
 
     def copy_export(self, export_dir: Path, dest: Path) -> Path:
         """A writable copy of an export (to derive a later export from it)."""

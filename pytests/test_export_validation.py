@@ -606,3 +606,96 @@ def test_datetime_forms_and_blank_optional_values(export: Path, tmp_path: Path) 
     got = [r[0] for r in con.execute("select created from juvonno_raw.appointments limit 5").fetchall()]
     assert got == forms
     assert con.execute("select count(*) from juvonno_raw.appointments where duration is null").fetchone()[0] >= 1
+
+
+# --------------------------------------------------------------------------- unreadable files
+
+
+def test_corrupt_gz_is_rejected_without_quoting_it(export: Path) -> None:
+    path = export / "staff.csv"
+    (export / "staff.csv.gz").write_bytes(b"not gzip at all, Hannah Okonjo")
+    path.unlink()
+    validated = validate(export)
+    p = only(validated.problems)
+    assert (p.file, p.kind) == ("staff.csv.gz", Kind.MALFORMED)
+    assert "Hannah" not in format_report(validated)
+
+
+def test_truncated_gz_is_rejected(export: Path) -> None:
+    path = export / "appointments.csv"
+    data = gzip.compress(path.read_bytes())
+    (export / "appointments.csv.gz").write_bytes(data[: len(data) // 2])
+    path.unlink()
+    p = only(validate(export).problems)
+    assert (p.file, p.kind) == ("appointments.csv.gz", Kind.MALFORMED)
+
+
+def test_xlsx_that_is_not_a_workbook(export: Path) -> None:
+    (export / "staff.csv").unlink()
+    (export / "staff.xlsx").write_bytes(b"id,num\n1,2\n")
+    p = only(validate(export).problems)
+    assert (p.file, p.kind) == ("staff.xlsx", Kind.BAD_WORKBOOK)
+    assert p.expected.startswith("a readable .xlsx workbook")
+
+
+def test_a_column_named_twice_is_rejected(export: Path) -> None:
+    path = export / "staff.csv"
+    rows = read_rows(path)
+    rows[0][1] = "ID"
+    write_rows(path, rows)
+    problems = validate(export).problems
+    p = only(problems, kind=Kind.DUPLICATE_COLUMN)
+    assert (p.file, p.column, p.value) == ("staff.csv", "id", "2 times (positions 1, 2)")
+
+
+def test_missing_file_hints_at_other_casing(export: Path) -> None:
+    (export / "staff.csv").rename(export / "Staff.CSV")
+    p = only(validate(export).problems)
+    assert (p.file, p.kind) == ("staff.csv", Kind.MISSING_FILE)
+    assert "found Staff.CSV" in p.expected
+
+
+def test_empty_optional_file_is_a_notice(export: Path, tmp_path: Path) -> None:
+    (export / "icbt_activity.csv").write_bytes(b"")
+    validated = validate(export)
+    assert any("icbt_activity.csv: empty" in n for n in validated.notices)
+    assert_loads(tmp_path, validated, {**SAMPLE_ROWS, "icbt_activity": 0})
+
+
+def test_header_only_required_file_is_accepted(export: Path, tmp_path: Path) -> None:
+    path = export / "icbt_activity.csv"
+    path.write_text(path.read_text().split("\n")[0] + "\n")
+    validated = validate(export)
+    assert validated.files["icbt_activity"].rows == 0
+    assert_loads(tmp_path, validated, {**SAMPLE_ROWS, "icbt_activity": 0})
+
+
+def test_missing_export_dir(tmp_path: Path) -> None:
+    validated = validate_export(tmp_path / "nowhere", tmp_path / "work")
+    assert not validated.ok
+    assert validated.problems[0].kind == Kind.MISSING_FILE
+
+
+def test_row_map_accounts_for_rejected_records() -> None:
+    from runner.export.validate import _RowMap
+
+    # records 1..10; 3, 4 and 8 rejected -> good records are 1, 2, 5, 6, 7, 9, 10
+    rowmap = _RowMap([8, 3, 4])
+    assert [rowmap.row(rid) for rid in range(7)] == [1, 2, 5, 6, 7, 9, 10]
+    assert [_RowMap([]).row(rid) for rid in range(3)] == [1, 2, 3]
+
+
+def test_padding_and_unicode_spaces_are_trimmed_like_the_loader(export: Path, tmp_path: Path) -> None:
+    nbsp = "\u00a0"
+    set_cell(export, "customer_groups", 3, "group_name", f"{nbsp} {nbsp}")  # only spaces: blank
+    set_cell(export, "appointments", 4, "schedule_type_name", "Évaluation")  # non-ASCII start: fine
+    set_cell(export, "appointments", 5, "id", f"{nbsp}500001 ")  # padded: fine, but repeats row 1
+    set_cell(export, "appointments", 6, "status", " completed")
+    problems = validate(export).problems
+    assert [(p.file, p.row, p.column, p.kind) for p in problems] == [
+        ("customer_groups.csv", 3, "group_name", Kind.REQUIRED),
+        ("appointments.csv", 5, "id", Kind.UNIQUE),
+    ] or sorted((p.file, p.row, p.column, p.kind) for p in problems) == sorted(
+        [("customer_groups.csv", 3, "group_name", Kind.REQUIRED), ("appointments.csv", 5, "id", Kind.UNIQUE)]
+    )
+    assert only(problems, kind=Kind.UNIQUE).value == "500001"

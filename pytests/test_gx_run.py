@@ -209,3 +209,21 @@ def test_data_docs_are_styled_offline_in_chromium(gx_run, offline_page) -> None:
     assert "SOP-10" in page.inner_text("body") or "days_in_group" in page.inner_text("body")
     assert page.context.external_requests == []
     assert page.console_errors == []
+
+
+def test_marts_suite_catches_a_null_flag_and_a_duplicate_customer(tmp_path: Path) -> None:
+    import shutil
+
+    from runner.expectations import run_expectations
+    from runner.gx.suites import suite_file
+
+    rows = [audit_row(1, "triage", in_triage=None), audit_row(2, "therapy", hit_count=-1), audit_row(2, "therapy")]
+    db = tmp_path / "w.duckdb"
+    write_tiny_warehouse(db, rows)
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    shutil.copy(suite_file("marts.patient_group_audit"), suites)
+    outcome = run_expectations(f"duckdb:///{db}", tmp_path, {}, expectations_dir=suites, build_docs=False)
+    (marts,) = outcome.suites
+    assert (marts.evaluated, marts.failed, marts.errored) == (3, 2, 0)  # unique and the NULL/negative check
+    assert not outcome.success

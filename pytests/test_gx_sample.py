@@ -16,8 +16,21 @@ import pytest
 
 from pytests.conftest import REPO
 from pytests.dbt_harness import SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness, expected_worklist
+from runner.dbt import _close_connections
 
-BROKEN_MODEL = "models/marts/sop/rules/sop_10__triage_over_7_days.sql"
+# A rule without a dbt unit test (a broken model with one fails its unit test and is
+# skipped, with everything downstream): an off-by-one the unit tests would not see.
+BROKEN_MODEL = "models/marts/sop/rules/sop_50__icbt_stepped_up_to_therapy.sql"
+
+
+@pytest.fixture(autouse=True)
+def _no_dbt_connection_left():  # type: ignore[no-untyped-def]
+    """dbt-duckdb keeps its DuckDB instance open in-process after an invocation (the
+    runner closes it, and runs GX in a child process): close it before and after, so
+    GX can open the file and a later dbt build does not write into an earlier file."""
+    _close_connections()
+    yield
+    _close_connections()
 
 
 def _hits(results) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -32,6 +45,7 @@ def test_reconciliation_passes_on_the_sample_export(tmp_path: Path) -> None:
     h.load(SAMPLE_EXPORT)
     run = h.dbt("build", as_of=SAMPLE_AS_OF)
     assert run.success, run.failed()
+    _close_connections()
     dbt_hits = _hits(run.results)
     expected = Counter(rule for _, rule in expected_worklist())
     assert dbt_hits == {rule: expected.get(rule, 0) for rule in dbt_hits}
@@ -63,8 +77,8 @@ def test_a_broken_rule_model_is_a_reconciliation_mismatch(tmp_path: Path, monkey
     project = _copy_project(tmp_path / "project")
     model = project / BROKEN_MODEL
     sql = model.read_text(encoding="utf-8")
-    assert ") }} > 7" in sql, "the SOP-10 model changed: pick another way to break it"
-    model.write_text(sql.replace(") }} > 7", ") }} > 700"), encoding="utf-8")  # nobody hits now
+    assert "and therapy_offers >= 1" in sql, "the SOP-50 model changed: pick another way to break it"
+    model.write_text(sql.replace("and therapy_offers >= 1", "and therapy_offers >= 2"), encoding="utf-8")
     monkeypatch.setenv("JUVONNO_DQ_PROJECT_DIR", str(project))
 
     h = DbtHarness(tmp_path / "wh")
@@ -77,9 +91,10 @@ def test_a_broken_rule_model_is_a_reconciliation_mismatch(tmp_path: Path, monkey
         log_path=tmp_path / "logs",
         env={"JUVONNO_DQ_DUCKDB_PATH": str(h.db_path)},
     )
+    assert [n.name for n in outcome.errors] == []
     dbt_hits = {n.rule_id: int(n.failures or 0) for n in outcome.nodes if n.rule_id}
-    assert dbt_hits["SOP-10"] == 0
+    assert dbt_hits["SOP-50"] == 1  # 10004 (1 therapy offer) is lost; 10058 (4 offers) stays
 
     gx = run_expectations(f"duckdb:///{h.db_path}", tmp_path / "run", dbt_hits, build_docs=False)
-    assert [(m.rule_id, m.gx_count, m.dbt_count) for m in gx.mismatches] == [("SOP-10", 1, 0)]
+    assert [(m.rule_id, m.gx_count, m.dbt_count) for m in gx.mismatches] == [("SOP-50", 2, 1)]
     assert not gx.success

@@ -91,7 +91,7 @@ def _assert_same(results: dict[str, dict]) -> None:
 def _assert_password_nowhere(results: dict[str, dict], out: Path) -> None:
     password = results["postgres"]["password"]
     if not password:
-        pytest.skip("the configured server uses no password")
+        return  # a configured server without a password: nothing to leak
     proc = results["postgres"]["proc"]
     assert password not in proc.stdout and password not in proc.stderr
     leaks = [str(p) for p in out.rglob("*") if p.is_file() and password.encode() in p.read_bytes()]

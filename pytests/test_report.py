@@ -10,6 +10,10 @@ import pytest
 from runner.publish import report
 from pytests.test_run_support import baseline  # noqa: F401 - fixture
 
+# One xdist worker runs every test that needs the shared baseline run (one run, not one per worker).
+pytestmark = pytest.mark.xdist_group("runner-baseline")
+
+
 RULES = [
     {"rule_id": "SOP-01", "title": "No Group must be empty", "severity": "warn", "hits": 2},
     {"rule_id": "SOP-10", "title": "Triage for at most 7 days", "severity": "warn", "hits": 1},

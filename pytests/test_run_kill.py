@@ -36,6 +36,10 @@ from pytests.test_run_support import (  # noqa: F401 - fixture
     wait_for,
 )
 
+# One xdist worker runs every test that needs the shared baseline run (one run, not one per worker).
+pytestmark = pytest.mark.xdist_group("runner-baseline")
+
+
 BEFORE_SWITCH = ("load", "dbt", "gx", "publish", "publish-warehouse")
 
 
@@ -99,11 +103,12 @@ def test_kill_after_the_warehouse_switch_keeps_latest(baseline, tmp_path: Path) 
 
 @pytest.mark.slow
 def test_kills_in_a_row_then_a_green_run(baseline, tmp_path: Path) -> None:  # noqa: F811
-    """The cheap phases killed one after another on one instance (each run cleaning
-    up after the last), then a run that completes and publishes."""
+    """Kills one after another on one instance (each run cleaning up after the last:
+    a stale lock, build files, a .partial run folder, an analysts' temp file), then
+    a run that completes and publishes."""
     out = copy_instance(baseline.out, tmp_path / "out")
     before = state(out)
-    for phase in ("load", "dbt"):
+    for phase in ("load", "dbt", "publish-warehouse"):
         _kill_at(out, phase)
         assert state(out) == before
     done = run_cli(out, "--as-of", AS_OF)

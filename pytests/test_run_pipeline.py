@@ -28,6 +28,10 @@ from pytests.test_run_support import (  # noqa: F401 - fixture
     state,
 )
 
+# One xdist worker runs every test that needs the shared baseline run (one run, not one per worker).
+pytestmark = pytest.mark.xdist_group("runner-baseline")
+
+
 SUMMARY_FIELDS = {"run_id", "as_of", "started_at", "finished_at", "outcome", "exit_code", "files", "rules", "dbt", "gx"}
 
 
@@ -119,7 +123,12 @@ def test_no_personal_data_or_traceback_published_or_printed(baseline) -> None:
     values = pii_values()
     assert values
     run_dir = (baseline.out / "latest").resolve()
-    texts = {p.name: p.read_text(errors="replace") for p in run_dir.iterdir() if p.is_file() and p.name != "dbt.log"}
+    texts = {  # every file but GX's vendored static assets (vega.min.js holds colour names like "Green")
+        str(p.relative_to(run_dir)): p.read_text(errors="replace")
+        for p in run_dir.rglob("*")
+        if p.is_file() and "static" not in p.relative_to(run_dir).parts
+    }
+    assert {"dbt.log", "run.log", "report.html", "data-docs/index.html"} <= set(texts)
     texts["console"] = baseline.console
     for name, text in texts.items():
         leaked = [v for v in values if v in text]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,9 @@ def run_expectations(
     # GX warns "No sqlalchemy dialect found" once per type expectation on DuckDB
     # (it then compares SQLAlchemy's generic types, which is what we want).
     logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
+    # One data source serves several schemas (raw, sop): the table asset's schema_name
+    # is the way, deprecated or not.
+    warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
     context = _make_context(data_docs_dir)
     apply_gx_fixes()
     datasource = context.data_sources.add_sql(name="warehouse", connection_string=sqlalchemy_url)

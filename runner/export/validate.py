@@ -113,6 +113,18 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.location()}: {self.detail()}"
 
+    def as_dict(self) -> dict[str, object]:
+        """For summary.json and the like (a personal value is already masked)."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "expected": self.expected,
+            "kind": self.kind,
+            "message": str(self),
+        }
+
 
 @dataclass(frozen=True)
 class ExportFile:
@@ -245,66 +257,89 @@ def _convert_xlsx(path: Path, target: Path) -> tuple[list[str] | None, int, str 
     except Exception as err:  # noqa: BLE001 - any unreadable workbook is bad input
         return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
     try:
-        if len(wb.sheetnames) != 1:
-            return None, 0, f"a workbook with exactly one sheet (found {len(wb.sheetnames)}: {', '.join(wb.sheetnames)})"
-        ws = wb[wb.sheetnames[0]]
-        rows = ws.iter_rows()
-        headers: list[str] | None = None
-        for first in rows:
-            cells = [_cell_text(c) for c in first]
-            while cells and cells[-1] == "":
-                cells.pop()
-            if cells:
-                headers = cells
-                break
-        if headers is None:
-            return None, 0, None
-        width = len(headers)
-        n = 0
-        pending_blank = 0
-        with target.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(headers)
-            for row in rows:
-                cells = [_cell_text(c) for c in row]
-                while len(cells) > width and cells[-1] == "":
-                    cells.pop()
-                if not any(cells):
-                    pending_blank += 1  # trailing blank rows are not data; inner ones are
-                    continue
-                for _ in range(pending_blank):
-                    writer.writerow([""] * width)
-                n += pending_blank
-                pending_blank = 0
-                writer.writerow(cells + [""] * (width - len(cells)))
-                n += 1
-        return headers, n, None
+        return _write_sheet(wb, target)
+    except Exception as err:  # noqa: BLE001 - a workbook that breaks half way is bad input too
+        return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
     finally:
         wb.close()
+
+
+def _write_sheet(wb, target: Path) -> tuple[list[str] | None, int, str | None]:  # type: ignore[no-untyped-def]
+    if len(wb.sheetnames) != 1:
+        return None, 0, f"a workbook with exactly one sheet (found {len(wb.sheetnames)}: {', '.join(wb.sheetnames)})"
+    ws = wb[wb.sheetnames[0]]
+    rows = ws.iter_rows()
+    headers: list[str] | None = None
+    for first in rows:
+        cells = [_cell_text(c) for c in first]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            headers = cells
+            break
+    if headers is None:
+        return None, 0, None
+    width = len(headers)
+    n = 0
+    pending_blank = 0
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        for row in rows:
+            cells = [_cell_text(c) for c in row]
+            while len(cells) > width and cells[-1] == "":
+                cells.pop()
+            if not any(cells):
+                pending_blank += 1  # trailing blank rows are not data; inner ones are
+                continue
+            for _ in range(pending_blank):
+                writer.writerow([""] * width)
+            n += pending_blank
+            pending_blank = 0
+            writer.writerow(cells + [""] * (width - len(cells)))
+            n += 1
+    return headers, n, None
 
 
 # --------------------------------------------------------------------------- checks
 
 
-def _bad_value_sql(column: Column, v: str) -> str:
-    """SQL true when the trimmed, non-blank text v does not parse as the column's type."""
+def _ok_value_sql(column: Column, v: str) -> str | None:
+    """SQL true when the non-blank text v parses as the column's type (None: any text)."""
     t = column.type
     if t is ColumnType.ENUM:
         allowed = ", ".join(sql_string(a.lower()) for a in column.allowed)
-        return f"lower({v}) not in ({allowed})"
-    pattern = sql_string(PATTERN_BY_TYPE[t]) if t in PATTERN_BY_TYPE else None
+        return f"lower({v}) in ({allowed})"
+    if t not in PATTERN_BY_TYPE:
+        return None
+    matches = f"regexp_full_match({v}, {sql_string(PATTERN_BY_TYPE[t])})"
     if t is ColumnType.ID:
-        return f"not coalesce(regexp_full_match({v}, {pattern}) and try_cast({v} as bigint) > 0, false)"
+        return f"{matches} and try_cast({v} as bigint) > 0"
     if t is ColumnType.INTEGER:
-        return f"not coalesce(regexp_full_match({v}, {pattern}) and try_cast({v} as bigint) is not null, false)"
+        return f"{matches} and try_cast({v} as bigint) is not null"  # within BIGINT
     if t is ColumnType.DATE:
-        return f"not coalesce(regexp_full_match({v}, {pattern}) and try_cast({v} as date) is not null, false)"
-    if t is ColumnType.DATETIME:
-        return (
-            f"not coalesce(regexp_full_match({v}, {pattern}) "
-            f"and try_cast(substr({v}, 1, 10) as date) is not null, false)"
-        )
-    return "false"
+        return f"{matches} and try_cast({v} as date) is not null"  # a real calendar date
+    return f"{matches} and try_cast(substr({v}, 1, 10) as date) is not null"  # DATETIME
+
+
+def _bad_value_sql(column: Column, v: str) -> str:
+    """SQL true when the trimmed, non-blank text v does not parse as the column's type."""
+    ok = _ok_value_sql(column, v)
+    return f"not coalesce({ok}, false)" if ok else "false"
+
+
+def _maybe_bad_sql(column: Column, raw: str) -> str | None:
+    """Pass 1's cheap test on the untrimmed text: true for every value the exact
+    check (kind_sql, on trimmed text) finds bad, and maybe for a few good ones
+    (padded with spaces, a text starting with a non-ASCII letter), which pass 2
+    then clears. trim() is the costly part of the exact check, so it is left out here."""
+    ok = _ok_value_sql(column, raw)
+    if ok is None:
+        # blank = only (Unicode) spaces: such a value starts with a character outside printable ASCII
+        return f"({raw} is null or ascii({raw}) not between 33 and 126)" if column.required else None
+    if column.required:
+        return f"not coalesce({ok}, false)"
+    return f"({raw} is not null and not coalesce({ok}, false))"
 
 
 class _RowMap:
@@ -333,6 +368,7 @@ class _Check:
     index: int  # the column's position in the contract table
     column: Column
     kind_sql: str  # SQL: the problem kind of a row's value, NULL when fine
+    maybe_bad: str | None  # SQL for pass 1: true for every bad value (and maybe a few good ones)
     shown: str  # SQL: the value for a message (its length for a personal column)
     key: str | None  # SQL: the uniqueness key (unique columns only)
 
@@ -400,7 +436,6 @@ class _Checker:
     def check_file(self, table: Table, path: Path, digest: Future[tuple[str, int]]) -> None:
         fmt = next(s for s in FILE_SUFFIXES if path.name.endswith(s)).lstrip(".")
         fname = path.name
-        newlines: int | None = None
         if fmt == "xlsx":
             load_path = self.workdir / f"{table.name}.from-xlsx.csv"
             headers, _, bad = _convert_xlsx(path, load_path)
@@ -411,7 +446,11 @@ class _Checker:
             self.notices.append(f"{fname}: Excel workbook converted to CSV (date cells as YYYY-MM-DD)")
         else:
             load_path = path
-            head = _read_head(path)
+            try:
+                head = _read_head(path)
+            except (OSError, EOFError) as err:  # e.g. a .csv.gz that is not gzip
+                self.add(Problem(fname, None, None, None, f"a readable {fmt} file ({type(err).__name__})", kind=Kind.MALFORMED))
+                return
             if fmt == "csv.gz":
                 self.notices.append(f"{fname}: gzip-compressed CSV")
         if head.headers is None:
@@ -437,15 +476,22 @@ class _Checker:
         checks = self._value_checks(table, hmap) if header_ok else []
         pairs = self._pair_key(hmap) if table.name == "customer_groups" else None
         # Pass 1, streaming: counts only (no table is built for a clean file).
-        aggs = ["count(*)"] + [f"count(*) filter (where {c.kind_sql} is not null)" for c in checks]
+        aggs = ["count(*)"] + [
+            f"count(*) filter (where {c.maybe_bad})" if c.maybe_bad else "0" for c in checks
+        ]
         aggs += [f"count({c.key}) - count(distinct {c.key})" for c in checks if c.key]
         # Every column must be read: DuckDB checks UTF-8 only in the columns a query uses.
         aggs += [f"count(c{i})" for i in range(len(headers))]
         if pairs:
             aggs.append(f"count({pairs}) - count(distinct {pairs})")
-        counts = self.con.execute(
-            f"select {', '.join(aggs)} from {read_csv_sql(str(load_path), len(headers), rejects=rel)}"
-        ).fetchall()[0]  # fetchall: the rejects table exists once the result is consumed
+        try:
+            counts = self.con.execute(
+                f"select {', '.join(aggs)} from {read_csv_sql(str(load_path), len(headers), rejects=rel)}"
+            ).fetchall()[0]  # fetchall: the rejects table exists once the result is consumed
+        except duckdb.Error as err:
+            # Not the message: DuckDB quotes the offending line, which may hold personal data.
+            self.add(Problem(fname, None, None, None, f"a readable CSV file ({type(err).__name__})", kind=Kind.MALFORMED))
+            return
         good = counts[0]
         rejected = [r for (r,) in self.con.execute(f"select distinct line - 1 from {rel}_errors order by 1").fetchall()]
         rows = good + len(rejected)
@@ -468,12 +514,15 @@ class _Checker:
             if repeated_pairs:
                 self._repeated_groups(fname, rel, hmap, rowmap)
             self.con.execute(f"drop table {rel}")
-        if newlines is None and fmt == "csv":
+        if fmt == "csv":
             _, newlines = digest.result()
             physical = newlines + (0 if self._ends_with_newline(path) else 1)
             spanning = physical - 1 - rows
             if spanning > 0 and not rejected:
-                self.notices.append(f"{fname}: quoted fields hold line breaks ({spanning} extra line(s); each record is one row)")
+                self.notices.append(
+                    f"{fname}: {spanning:,} more line(s) than records "
+                    "(quoted fields holding line breaks, or blank lines); each record is one row"
+                )
         self.files[table.name] = ExportFile(
             table=table.name,
             path=path,
@@ -579,9 +628,14 @@ class _Checker:
             kind_sql = ("case " + " ".join(conditions) + " end") if conditions else "null"
             key = None
             if column.unique:
-                key = f"try_cast({v} as bigint)" if column.type is ColumnType.ID else f"nullif({v}, '')"
+                # coalesce evaluates trim() only where the plain cast fails
+                key = (
+                    f"coalesce(try_cast({raw} as bigint), try_cast({v} as bigint))"
+                    if column.type is ColumnType.ID
+                    else f"nullif({v}, '')"
+                )
             shown = f"cast(length({v}) as varchar)" if column.pii else v
-            checks.append(_Check(i, column, kind_sql, shown, key))
+            checks.append(_Check(i, column, kind_sql, _maybe_bad_sql(column, raw), shown, key))
         return checks
 
     @staticmethod

@@ -49,7 +49,7 @@ class Calendar:
         forms = []
         for hm in slots:
             forms += [f"T{hm}:00"] * 4 + [f" {hm}:00"] * 3 + [f"T{hm}"] * 2 + [f"T{hm}:00Z"] * 2
-            forms += [f"T{hm}:00+01:00"] * 3 + [f"T{hm}:00+00:00"]
+            forms += [f"T{hm}:00+01:00"] * 3 + [f"T{hm}:00+00:00", f"T{hm}:00+0100"]
         for _ in range(400):  # with seconds, as Juvonno writes record creation times
             hm = t.choice(slots)
             sec = t.randrange(60)

@@ -72,8 +72,9 @@ class DuckDBWarehouse:
     # -- state -------------------------------------------------------------
     def check_reachable(self) -> None:
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.dir, 0o750)
+            if not self.dir.exists():  # a folder we create: analysts' group may traverse it
+                self.dir.mkdir(parents=True)
+                os.chmod(self.dir, 0o750)
             self.build_dir.mkdir(exist_ok=True)
             os.chmod(self.build_dir, 0o700)
         except OSError as exc:

@@ -60,6 +60,7 @@ ENV_USER = "JUVONNO_DQ_PG_USER"
 ENV_PASSWORD = "JUVONNO_DQ_PG_PASSWORD"
 ENV_DATABASE = "JUVONNO_DQ_PG_DATABASE"
 ENV_SCHEMA = "JUVONNO_DQ_PG_SCHEMA"
+ENV_SSLMODE = "JUVONNO_DQ_PG_SSLMODE"
 ENV_ANALYST_ROLE = "JUVONNO_DQ_PG_ANALYST_ROLE"
 
 
@@ -88,6 +89,7 @@ class PostgresWarehouse:
         self.database = env.get(ENV_DATABASE, "juvonno_dq")
         self.prefix = env.get(ENV_SCHEMA, CANONICAL_PREFIX)
         self.analyst_role = env.get(ENV_ANALYST_ROLE) or None
+        self.sslmode = env.get(ENV_SSLMODE, "prefer")
         self._password_env = ENV_PASSWORD
         self._environ = env
         if not _IDENT.match(self.prefix) or len(self.prefix) + _LONGEST_SUFFIX > _MAX_IDENT:
@@ -133,6 +135,7 @@ class PostgresWarehouse:
                 password=self._password() or None,
                 dbname=self.database,
                 connect_timeout=CONNECT_TIMEOUT_S,
+                sslmode=self.sslmode,
                 application_name="juvonno-dq",
             )
         except psycopg2.Error as exc:
@@ -263,10 +266,16 @@ class PostgresWarehouse:
         from runner.export.load_postgres import load_postgres
 
         self._require_build()
+        import psycopg2
+
         files, export_files = loader_files(export)
         con = self.connect()
         try:
             load_postgres(con, files, f"{self.build_prefix}_raw", export_files=export_files)
+        except psycopg2.Error as exc:
+            # e.g. a NUL byte, which DuckDB stores and PostgreSQL text cannot hold.
+            # Nothing was loaded (one transaction) and nothing published changed.
+            raise WarehouseError(f"PostgreSQL refused the raw load: {self._redact(str(exc))}") from None
         finally:
             con.close()
 
@@ -307,7 +316,12 @@ class PostgresWarehouse:
         redacted_url() for messages."""
         password = self._password()
         auth = urlquote(self.user, safe="") + (":" + urlquote(password, safe="") if password else "")
-        return f"postgresql+psycopg2://{auth}@{self.host}:{self.port}/{urlquote(self.database, safe='')}"
+        database = urlquote(self.database, safe="")
+        query = f"sslmode={urlquote(self.sslmode, safe='')}"
+        if self.host.startswith("/"):  # a unix socket directory
+            return f"postgresql+psycopg2://{auth}@/{database}?host={urlquote(self.host, safe='')}&port={self.port}&{query}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"postgresql+psycopg2://{auth}@{host}:{self.port}/{database}?{query}"
 
     def redacted_url(self) -> str:
         return f"postgresql+psycopg2://{self.user}:***@{self.host}:{self.port}/{self.database}"
