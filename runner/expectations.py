@@ -150,10 +150,19 @@ def _build_suite(suite: dict[str, Any]):  # type: ignore[no-untyped-def]
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     expectations = [
-        ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}).to_domain_obj()
+        ExpectationConfiguration(
+            type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}, notes=_notes(e.get("meta") or {})
+        ).to_domain_obj()
         for e in suite["expectations"]
     ]
     return gx.ExpectationSuite(name=suite["name"], expectations=expectations, meta=suite.get("meta") or {})
+
+
+def _notes(meta: dict[str, Any]) -> str | None:
+    """The rule id, title and SOP sentence, shown with the expectation in the Data Docs."""
+    if "rule_id" not in meta:
+        return None
+    return f"{meta['rule_id']} {meta.get('rule_title', '')}. SOP: {meta.get('sop_sentence', '')}"
 
 
 def run_expectations(
