@@ -618,6 +618,7 @@ def test_corrupt_gz_is_rejected_without_quoting_it(export: Path) -> None:
     validated = validate(export)
     p = only(validated.problems)
     assert (p.file, p.kind) == ("staff.csv.gz", Kind.MALFORMED)
+    assert str(p).startswith("staff.csv.gz: cannot be read (expected a readable csv.gz file")
     assert "Hannah" not in format_report(validated)
 
 
@@ -697,3 +698,22 @@ def test_padding_and_unicode_spaces_are_trimmed_like_the_loader(export: Path, tm
         ("customer_groups.csv", 3, "group_name", Kind.REQUIRED),
     ]
     assert only(problems, kind=Kind.UNIQUE).value == "500001"
+
+
+def test_report_groups_problems_per_file(export: Path) -> None:
+    (export / "staff.csv").unlink()
+    set_cell(export, "customers", 2, "status", "gone")
+    set_cell(export, "customers", 5, "created", "05/05/2025")
+    validated = validate(export)
+    lines = format_report(validated).splitlines()
+    problem_part = [line for line in lines if not line.startswith("notice:")]
+    assert problem_part == [
+        "staff.csv: 1 problem",
+        f"  staff.csv: required file is missing (expected staff.csv or staff.csv.gz or staff.xlsx in {export})",
+        "customers.csv: 2 problems",
+        "  customers.csv row 2, column status: 'gone' is not one of active, inactive, discharged, deleted",
+        "  customers.csv row 5, column created: '05/05/2025' is not an ISO 8601 datetime "
+        "(YYYY-MM-DD, then T or a space, HH:MM[:SS[.ffffff]], optional Z or +HH:MM)",
+        "export rejected: 3 problems (nothing was loaded)",
+    ]
+    assert [p.as_dict()["message"] for p in validated.problems] == [str(p) for p in validated.problems]

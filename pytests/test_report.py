@@ -103,3 +103,17 @@ def test_published_report_renders_offline(baseline, offline_page, artifacts_dir:
     assert offline_page.locator("#outcome").inner_text() == summary["outcome"]
     assert offline_page.locator("#exit-code").inner_text() == str(summary["exit_code"])
     assert offline_page.locator("#trend-chart").count() == 1
+
+
+def test_report_of_a_failed_run_without_marts() -> None:
+    ctx = _ctx(worklist=[], groups=[], trend=[], invoicing=None)
+    s = ctx["summary"]
+    s.update(outcome="failed", exit_code=1, total_hits=0, worklist={"available": False, "rows": 0, "customers": 0})
+    s["rules"] = [dict(r, hits=0) for r in RULES]
+    s["dbt"] = {"counts": {"model": {"error": 1, "skipped": 3}}, "errors": [
+        {"unique_id": "model.juvonno_dq.sop_violations", "resource_type": "model", "status": "error", "failures": None}]}
+    s["gx"] = {"available": False, "ok": False, "reason": "skipped: the models did not build"}
+    html = report.render(ctx)
+    assert "The worklist is not available" in html and 'id="worklist"' not in html
+    assert "model.juvonno_dq.sop_violations" in html and "skipped: the models did not build" in html
+    assert 'class="badge failed"' in html and "No history yet." in html

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 
 import click
 
 from runner import options
+from runner.exit_codes import ExitCode
 from runner.commands.demo import demo
 from runner.commands.generate import generate
 from runner.commands.run import run
@@ -41,4 +43,17 @@ cli.add_command(demo)
 
 
 def main() -> None:
-    cli()
+    """Entry point. A usage or configuration error is exit 3 (bad configuration),
+    never click's default 2, which the scheduler reads as a rejected export."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(ExitCode.CANNOT_RUN)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.CANNOT_RUN)
+
+
+if __name__ == "__main__":
+    main()

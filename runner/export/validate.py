@@ -98,6 +98,8 @@ class Problem:
             return f"required file is missing (expected {self.expected})"
         if k == Kind.EMPTY_FILE:
             return f"file is empty (expected {self.expected})"
+        if k == Kind.MALFORMED and self.value is None:
+            return f"cannot be read (expected {self.expected})"
         if k == Kind.MALFORMED:
             return f"malformed CSV record ({self.value}): expected {self.expected}"
         if k == Kind.ENCODING:
@@ -108,7 +110,7 @@ class Problem:
             return f"the header names it {self.value} (expected {self.expected})"
         if self.value:
             return f"{self.value} (expected {self.expected})"
-        return f"expected {self.expected}"
+        return f"cannot be used (expected {self.expected})"
 
     def __str__(self) -> str:
         return f"{self.location()}: {self.detail()}"

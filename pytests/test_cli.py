@@ -1,0 +1,60 @@
+"""The command line: options come from flags, environment or a TOML file, and a
+usage or configuration error is exit 3 (never 2, which means a rejected export)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from runner.exit_codes import ExitCode
+
+CLI = [sys.executable, "-m", "runner.cli"]
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_bad_option_value_is_exit_3() -> None:
+    proc = _run("run", "--export-dir", "x", "--as-of", "2026-13-01")
+    assert proc.returncode == ExitCode.CANNOT_RUN
+    assert "is not a date YYYY-MM-DD" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_config_file_is_exit_3() -> None:
+    proc = _run("--config", "/nonexistent/juvonno-dq.toml", "run")
+    assert proc.returncode == ExitCode.CANNOT_RUN
+
+
+def test_broken_toml_is_exit_3(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[run\nexport_dir = 1\n")
+    proc = _run("--config", str(config), "run")
+    assert proc.returncode == ExitCode.CANNOT_RUN
+    assert "bad.toml" in proc.stderr
+
+
+def test_every_run_option_reads_its_environment_variable() -> None:
+    proc = _run("run", "--help")
+    assert proc.returncode == 0
+    for name in ("EXPORT_DIR", "AS_OF", "OUT", "TARGET", "WAREHOUSE", "STRICT", "KEEP_RUNS"):
+        assert f"JUVONNO_DQ_{name}" in proc.stdout
+
+
+def test_config_file_supplies_defaults(tmp_path: Path) -> None:
+    config = tmp_path / "juvonno-dq.toml"
+    config.write_text("[generate]\ncustomers = 200\nseed = 5\n")
+    from_config, from_flags, other_seed = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    common = ("--as-of", "2026-11-20")
+    assert _run("--config", str(config), "generate", "--out", str(from_config), *common).returncode == 0
+    assert _run("generate", "--out", str(from_flags), "--customers", "200", "--seed", "5", *common).returncode == 0
+    # the environment outranks the file
+    assert _run("--config", str(config), "generate", "--out", str(other_seed), *common,
+                env={"JUVONNO_DQ_SEED": "6"}).returncode == 0
+    same = (from_config / "customers.csv").read_bytes() == (from_flags / "customers.csv").read_bytes()
+    differs = (from_config / "customers.csv").read_bytes() != (other_seed / "customers.csv").read_bytes()
+    assert same and differs
