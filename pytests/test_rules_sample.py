@@ -145,3 +145,11 @@ def test_no_personal_data_outside_raw_and_staging(built: tuple[DbtHarness, DbtRu
         }
     details = " | ".join(d for (d,) in harness.query("select detail from juvonno_sop.sop_violations"))
     assert [p for p in personal if p in details] == []
+
+
+def test_every_dbt_unit_test_ran_and_passed(built: tuple[DbtHarness, DbtRun]) -> None:
+    """The nightly run leaves unit tests out (they test SQL, not data): here is where they run."""
+    _, run = built
+    unit = [r for r in run.results if r["resource_type"].endswith("unit_test")]
+    assert len(unit) >= 30
+    assert {r["status"] for r in unit} == {"pass"}

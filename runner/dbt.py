@@ -123,6 +123,9 @@ def build(
 
     args = [
         "build",
+        # Unit tests check our SQL, not the night's data: they run in CI
+        # (pytests/test_rules_sample.py), not in production, as dbt advises.
+        "--exclude-resource-type", "unit_test",
         "--project-dir", str(proj),
         "--profiles-dir", str(proj),
         "--target", target,
