@@ -43,8 +43,6 @@ def test_raw_suites_cover_required_unique_and_enum_columns() -> None:
                 assert ("required", column.name) in checks
             if column.unique:
                 assert ("unique", column.name) in checks
-            if column.type.value == "datetime":
-                assert ("datetime pattern", f"contract: {table.name}.{column.name}") in sql_checks
             if column.allowed:
                 assert ("allowed values", f"contract: {table.name}.{column.name}") in sql_checks
         enum_queries = [e["kwargs"]["unexpected_rows_query"] for e in suite["expectations"] if e["meta"]["check"] == "allowed values"]
