@@ -184,16 +184,22 @@ def run_expectations(
     data_docs_dir = Path(run_dir) / DATA_DOCS_DIR
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # GX logs hundreds of INFO lines about itself (docs decorators, metrics): warnings
+    # and up only. It also warns "No sqlalchemy dialect found" once per type
+    # expectation on DuckDB (it then compares SQLAlchemy's generic types, as wanted).
+    gx_logger = logging.getLogger("great_expectations")
+    if gx_logger.level == logging.NOTSET:
+        gx_logger.setLevel(logging.WARNING)
+    logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
     import great_expectations as gx
 
     from runner.gx.fixes import apply_gx_fixes
 
-    # GX warns "No sqlalchemy dialect found" once per type expectation on DuckDB
-    # (it then compares SQLAlchemy's generic types, which is what we want).
-    logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
     # One data source serves several schemas (raw, sop): the table asset's schema_name
     # is the way, deprecated or not.
     warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
+    # The generic SQL data source is deliberate: one code path for DuckDB and PostgreSQL.
+    warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
     context = _make_context(data_docs_dir)
     apply_gx_fixes()
     datasource = context.data_sources.add_sql(name="warehouse", connection_string=sqlalchemy_url)
