@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from runner.contract import TABLES
+from runner.export.validate import ValidatedExport, validate_export
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_EXPORT = (REPO.parent / "shared" / "spec" / "sample-export").resolve()
@@ -34,18 +35,11 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
-def export_files(export_dir: Path) -> dict[str, tuple[Path, list[str]] | None]:
-    """The `files` argument of load_duckdb for a folder of plain CSV files."""
-    files: dict[str, tuple[Path, list[str]] | None] = {}
-    for name in TABLES:
-        path = Path(export_dir) / f"{name}.csv"
-        if not path.exists():
-            files[name] = None
-            continue
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            headers = next(csv.reader(handle))
-        files[name] = (path, headers)
-    return files
+def validated_export(export_dir: Path) -> ValidatedExport:
+    """The export as the runner's validator sees it (what both loaders take)."""
+    export = validate_export(Path(export_dir), Path(tempfile.mkdtemp(prefix="juvonno-validate-")))
+    assert export.ok, [str(p) for p in export.problems]
+    return export
 
 
 @dataclass
@@ -76,7 +70,7 @@ class DbtHarness:
     def load(self, export_dir: Path) -> None:
         from runner.export.load import load_duckdb
 
-        load_duckdb(self.db_path, export_files(Path(export_dir)))
+        load_duckdb(self.db_path, validated_export(Path(export_dir)))
 
     # ---- dbt ---------------------------------------------------------------------
     def dbt(

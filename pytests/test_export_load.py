@@ -102,16 +102,3 @@ def test_reload_replaces_tables(export: Path, tmp_path: Path) -> None:
     assert counts(db) == {**SAMPLE_ROWS, "icbt_activity": 0}
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute(f"select count(*) from {RAW_SCHEMA}.export_files").fetchone()[0] == 5
-
-
-def test_legacy_mapping_still_loads(sample_export: Path, tmp_path: Path) -> None:
-    import csv
-
-    files = {}
-    for name in TABLES:
-        path = sample_export / f"{name}.csv"
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            files[name] = (path, next(csv.reader(fh)))
-    db = tmp_path / "w.duckdb"
-    load_duckdb(db, files)
-    assert counts(db) == SAMPLE_ROWS

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pytests.conftest import SAMPLE_EXPORT
-from pytests.dbt_harness import export_files
+from pytests.dbt_harness import validated_export
 from pytests.test_gx_run import planted_rows
 from runner.gx.testdb import AUDIT_COLUMNS, expected_hits
 
@@ -21,7 +21,7 @@ def _load(server, prefix: str, rows: list[dict]) -> None:  # type: ignore[no-unt
 
     con = server.connect()
     try:
-        load_postgres(con, export_files(SAMPLE_EXPORT), schema=f"{prefix}_raw")
+        load_postgres(con, validated_export(SAMPLE_EXPORT), schema=f"{prefix}_raw")
         with con.cursor() as cur:
             cur.execute(f"create schema {prefix}_sop")
             cols = ", ".join(f"{name} {sql_type}" for name, sql_type in AUDIT_COLUMNS.items())

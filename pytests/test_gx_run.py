@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pytests.conftest import SAMPLE_EXPORT
-from pytests.dbt_harness import export_files
+from pytests.dbt_harness import validated_export
 from runner.expectations import GxOutcome, RuleExpectationOutcome, reconcile
 from runner.gx.docs import VENDOR, external_references
 from runner.gx.testdb import AS_OF, AUDIT_RULES, THREE_MONTHS_BEFORE, audit_row, expected_hits, write_tiny_warehouse
@@ -83,7 +83,7 @@ def gx_run(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("gxrun")
     db = work / "warehouse.duckdb"
     rows = planted_rows()
-    write_tiny_warehouse(db, rows, raw_files=export_files(SAMPLE_EXPORT))
+    write_tiny_warehouse(db, rows, raw_files=validated_export(SAMPLE_EXPORT))
     run_dir = work / "run"
     run_dir.mkdir()
     log_file = run_dir / "run.log"

@@ -382,12 +382,12 @@ def _dbt_subprocess(args: list[str], env: dict[str, str], target_dir: Path) -> s
 def test_postgres_builds_the_same_invoice(built: DbtHarness, postgres_server, pg_schema: str, tmp_path: Path) -> None:
     """Cross-database SQL: the invoicing marts and their tests run on PostgreSQL
     and give the same rows as on DuckDB."""
-    from pytests.dbt_harness import export_files
+    from pytests.dbt_harness import validated_export
     from runner.export.load_postgres import load_postgres
 
     con = postgres_server.connect()
     try:
-        load_postgres(con, export_files(SAMPLE_EXPORT), f"{pg_schema}_raw")
+        load_postgres(con, validated_export(SAMPLE_EXPORT), f"{pg_schema}_raw")
         con.commit()
     finally:
         con.close()

@@ -8,6 +8,7 @@ schema prefix of its own, dropped afterwards.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import gzip
 import shutil
 import threading
@@ -68,10 +69,9 @@ def test_raw_layer_is_the_duckdb_raw_layer(sample_export: Path, tmp_path: Path, 
     db = tmp_path / "raw.duckdb"
     load_duckdb(db, export)
     raw = f"{pg_schema}_raw"
-    wh_files = {name: (f.load_path, list(f.headers)) for name, f in export.files.items()}
     con = postgres_server.connect()
     try:
-        load_postgres(con, wh_files, raw)
+        load_postgres(con, export, raw)
         duck = duckdb.connect(str(db), read_only=True)
         try:
             for name in TABLES:
@@ -102,7 +102,7 @@ def test_raw_layer_is_the_duckdb_raw_layer(sample_export: Path, tmp_path: Path, 
 
 def test_a_failing_load_leaves_the_previous_raw_data_intact(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
     raw = f"{pg_schema}_raw"
-    good = {name: (sample_export / f"{name}.csv", (sample_export / f"{name}.csv").read_text().splitlines()[0].split(",")) for name in TABLES}
+    good = validate_export(sample_export, tmp_path / "work")
     con = postgres_server.connect()
     try:
         load_postgres(con, good, raw)
@@ -111,7 +111,8 @@ def test_a_failing_load_leaves_the_previous_raw_data_intact(sample_export: Path,
         bad_enc = tmp_path / "encounters.csv"
         text = (sample_export / "encounters.csv").read_text().splitlines()
         bad_enc.write_text("\n".join([text[0], *text[1:50], "not-a-number,10001,201,Session Note,2026-01-01,", *text[50:]]) + "\n")
-        bad = dict(good, encounters=(bad_enc, good["encounters"][1]))
+        # Bypass the validator on purpose: only the database can refuse this load now.
+        bad = replace(good, files={**good.files, "encounters": replace(good.files["encounters"], load_path=bad_enc)})
         with pytest.raises(Exception, match="bigint"):
             load_postgres(con, bad, raw)
         after = {name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES}

@@ -7,7 +7,6 @@ One `dbt build` for the whole module (it costs tens of seconds)."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 

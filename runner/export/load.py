@@ -15,7 +15,6 @@ Everything happens in one transaction: a failing load leaves the database as it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,38 +75,18 @@ def _create_empty(table: Table, schema: str) -> str:
     return f"create or replace table {schema}.{quote(table.name)} as select {columns} where false"
 
 
-def _legacy_files(files: Mapping[str, tuple[Path, list[str]] | None]) -> dict[str, ExportFile]:
-    """The first loader's argument (table -> (plain CSV, headers) or None), unvalidated."""
-    from runner.export.validate import ExportFile
-
-    out: dict[str, ExportFile] = {}
-    for name, entry in files.items():
-        if entry is None:
-            continue
-        path, headers = Path(entry[0]), [h.replace("\ufeff", "") for h in entry[1]]
-        fmt = "csv.gz" if path.name.endswith(".gz") else "csv"
-        out[name] = ExportFile(name, path, path, fmt, -1, "", tuple(headers))
-    return out
-
-
 def load_duckdb(
     db_path: Path,
-    export: ValidatedExport | Mapping[str, tuple[Path, list[str]] | None],
+    export: ValidatedExport,
     schema: str = RAW_SCHEMA,
 ) -> None:
     """Load every contract table of a validated export in one transaction.
 
-    `export` is the ValidatedExport (an export with problems is refused before the
-    database is opened). The first loader's mapping (table -> (plain CSV path,
-    headers) or None) is still accepted for callers not yet moved over; it is not
-    validated, and export_files then has the loaded row count and no sha256.
+    An export with problems is refused before the database is opened.
     """
-    if isinstance(export, Mapping):
-        files = _legacy_files(export)
-    else:
-        if not export.ok:
-            raise LoadError(f"refusing to load an export with {len(export.problems)} problem(s)")
-        files = dict(export.files)
+    if not export.ok:
+        raise LoadError(f"refusing to load an export with {len(export.problems)} problem(s)")
+    files = dict(export.files)
     con = duckdb.connect(str(db_path))
     try:
         con.execute("set preserve_insertion_order = true")
@@ -127,11 +106,8 @@ def load_duckdb(
             )
             values = []
             for f in files.values():
-                rows = f.rows
-                if rows < 0:  # legacy mapping: count what was loaded
-                    rows = con.execute(f"select count(*) from {schema}.{quote(f.table)}").fetchone()[0]  # type: ignore[index]
                 sha = sql_string(f.sha256) if f.sha256 else "null"
-                values.append(f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(rows)}, {sha})")
+                values.append(f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(f.rows)}, {sha})")
             if values:
                 con.execute(f"insert into {schema}.{EXPORT_FILES_TABLE} values {', '.join(values)}")
             con.execute("commit")

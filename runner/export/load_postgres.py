@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from runner.contract import TABLES, Column, ColumnType, Table
 from runner.export.headers import map_headers
+
+if TYPE_CHECKING:
+    from runner.export.validate import ValidatedExport
 
 _SQL_TYPE = {
     ColumnType.ID: "bigint",
@@ -94,18 +96,16 @@ class _Stream(io.RawIOBase):
 
 def load_postgres(
     con: Any,
-    files: Mapping[str, tuple[Path, list[str]] | None],
+    export: ValidatedExport,
     schema: str,
-    export_files: list[Mapping[str, Any]] | None = None,
 ) -> None:
-    """Load every contract table into `schema` in one transaction on psycopg2 connection `con`.
-
-    files maps a table name to (plain or gzipped UTF-8 CSV path, headers in file
-    order as delivered) or None when the optional file is absent. export_files,
-    when given, becomes the raw `export_files` table (table_name, file_name,
-    format, rows, sha256). The connection must not be in autocommit mode; on any
-    error the transaction is rolled back and the error raised.
+    """Load every contract table of a validated export into `schema` in one
+    transaction on psycopg2 connection `con`, with the raw `export_files` table
+    (table_name, file_name, format, rows, sha256). The connection must not be in
+    autocommit mode; on any error the transaction is rolled back and the error raised.
     """
+    if not export.ok:
+        raise ValueError(f"refusing to load an export with {len(export.problems)} problem(s)")
     if con.autocommit:
         raise ValueError("load_postgres needs a connection outside autocommit (one transaction)")
     s = quote(schema)
@@ -117,15 +117,14 @@ def load_postgres(
             for name, table in TABLES.items():
                 new = f"{s}.{quote(name + _NEW_SUFFIX)}"
                 cur.execute(f"drop table if exists {new}")
-                entry = files.get(name)
-                if entry is None:
+                export_file = export.files.get(name)
+                if export_file is None:
                     cur.execute(f"create table {new} ({column_ddl(table)})")
                 else:
-                    _copy_table(cur, table, new, *entry)
+                    _copy_table(cur, table, new, Path(export_file.load_path), list(export_file.headers))
                 loaded.append(name)
-            if export_files is not None:
-                _export_files_table(cur, s, export_files)
-                loaded.append("export_files")
+            _export_files_table(cur, s, export)
+            loaded.append("export_files")
             # The swap: only now are the previous tables touched (and locked).
             for name in loaded:
                 cur.execute(f"drop table if exists {s}.{quote(name)}")
@@ -168,13 +167,13 @@ _EXPORT_FILES_COLUMNS = (
 )
 
 
-def _export_files_table(cur: Any, schema_sql: str, rows: list[Mapping[str, Any]]) -> None:
+def _export_files_table(cur: Any, schema_sql: str, export: ValidatedExport) -> None:
     new = f"{schema_sql}.{quote('export_files' + _NEW_SUFFIX)}"
     cur.execute(f"drop table if exists {new}")
     cur.execute(f"create table {new} ({', '.join(f'{quote(n)} {t}' for n, t in _EXPORT_FILES_COLUMNS)})")
     names = [n for n, _ in _EXPORT_FILES_COLUMNS]
-    for row in rows:
+    for f in export.files.values():
         cur.execute(
             f"insert into {new} values ({', '.join(['%s'] * len(names))})",
-            [row.get(n) for n in names],
+            [f.table, f.path.name, f.format, f.rows, f.sha256 or None],
         )

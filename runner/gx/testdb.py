@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.gx.suites import AUDIT_BOOLEANS, AUDIT_COUNTS
+
+if TYPE_CHECKING:
+    from runner.export.validate import ValidatedExport
 
 AS_OF = dt.date(2026, 11, 20)
 THREE_MONTHS_BEFORE = dt.date(2026, 8, 20)
@@ -148,15 +151,18 @@ def write_tiny_warehouse(
     path: Path,
     audit_rows: Iterable[Mapping[str, Any]],
     schema_prefix: str = "juvonno",
-    raw_files: Mapping[str, tuple[Path, list[str]] | None] | None = None,
+    raw_files: ValidatedExport | None = None,
 ) -> None:
-    """Raw tables loaded by the runner's loader (empty unless raw_files, load_duckdb's
-    `files` argument) and the audit mart with audit_rows."""
+    """Raw tables loaded by the runner's loader (empty unless raw_files, a
+    validated export) and the audit mart with audit_rows."""
     import duckdb
 
     from runner.export.load import load_duckdb
 
-    load_duckdb(path, raw_files or {}, schema=f"{schema_prefix}_raw")
+    from runner.export.validate import ValidatedExport
+
+    nothing = ValidatedExport(export_dir=Path("."), files={}, notices=[], problems=[])
+    load_duckdb(path, raw_files or nothing, schema=f"{schema_prefix}_raw")
     con = duckdb.connect(str(path))
     try:
         con.execute(f"create schema if not exists {schema_prefix}_sop")

@@ -268,10 +268,9 @@ class PostgresWarehouse:
         self._require_build()
         import psycopg2
 
-        files, export_files = loader_files(export)
         con = self.connect()
         try:
-            load_postgres(con, files, f"{self.build_prefix}_raw", export_files=export_files)
+            load_postgres(con, export, f"{self.build_prefix}_raw")
         except psycopg2.Error as exc:
             # e.g. a NUL byte, which DuckDB stores and PostgreSQL text cannot hold.
             # Nothing was loaded (one transaction) and nothing published changed.
@@ -420,29 +419,3 @@ class PostgresWarehouse:
         finally:
             con.close()
             self._unlock()
-
-
-def loader_files(export: Any) -> tuple[dict[str, tuple[Path, list[str]] | None], list[dict[str, Any]] | None]:
-    """The loader's arguments from a ValidatedExport: table -> (load_path, headers)
-    or None, and the export_files rows. A plain mapping is passed through."""
-    from runner.contract import TABLES
-
-    if isinstance(export, Mapping):
-        return {name: export.get(name) for name in TABLES}, None
-    files = dict(getattr(export, "files", None) or {})
-    if getattr(export, "ok", True) is False:
-        raise WarehouseError("refusing to load an export with problems")
-    out: dict[str, tuple[Path, list[str]] | None] = {name: None for name in TABLES}
-    rows: list[dict[str, Any]] = []
-    for name, f in files.items():
-        out[name] = (Path(f.load_path), list(f.headers))
-        rows.append(
-            {
-                "table_name": f.table,
-                "file_name": f.path.name,
-                "format": f.format,
-                "rows": f.rows,
-                "sha256": f.sha256 or None,
-            }
-        )
-    return out, rows
