@@ -205,3 +205,32 @@ def _close_connections() -> None:
     import gc
 
     gc.collect()
+
+
+def docs_generate(*, target: str, as_of: str, target_path: Path, log_path: Path, env: Mapping[str, str]) -> Path:
+    """`dbt docs generate --static`: the project's documentation (models, columns,
+    lineage, the invoicing exposure) as one HTML file that opens with no network."""
+    from dbt.cli.main import dbtRunner
+
+    proj = project_dir()
+    args = [
+        "docs", "generate", "--static",
+        "--project-dir", str(proj),
+        "--profiles-dir", str(proj),
+        "--target", target,
+        "--vars", json.dumps({"as_of_date": as_of}),
+        "--target-path", str(target_path),
+        "--log-path", str(log_path),
+        "--log-level", "none",
+        "--no-send-anonymous-usage-stats",
+        "--no-version-check",
+    ]  # fmt: skip
+    with _environ(env):
+        try:
+            res = dbtRunner().invoke(args)
+        finally:
+            _close_connections()
+    page = target_path / "static_index.html"
+    if not res.success or not page.exists():
+        raise DbtCannotRun("dbt docs generate failed" + (f": {_one_line(str(res.exception))}" if res.exception else ""))
+    return page

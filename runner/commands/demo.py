@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from runner import options
+from runner.dbt import DbtCannotRun
 
 
 @click.command()
@@ -25,6 +27,36 @@ def demo(out: Path, customers: int, seed: int) -> None:
     click.echo(f"Generating {customers} synthetic customers into {export_dir} ...")
     write_export(export_dir, customers=customers, seed=seed, as_of=as_of)
     code = run_pipeline(RunRequest(export_dir=export_dir, as_of=as_of, out=out, target="duckdb"))
-    report = (out / "latest" / "report.html").resolve()
-    click.echo(f"Report: {report}" if report.exists() else "No report was published (see the messages above).")
+    report = out.resolve() / "latest" / "report.html"
+    if not report.exists():
+        click.echo("No report was published (see the messages above).")
+        sys.exit(int(code))
+    click.echo(f"Report:    {report}")
+    click.echo(f"Worklist:  {report.parent / 'worklist.csv'}")
+    click.echo(f"Data Docs: {report.parent / 'data-docs' / 'index.html'}")
+    click.echo(f"Marts:     {(out / 'warehouse' / 'analysts.duckdb').resolve()} (open read-only)")
+    click.echo("Writing the dbt docs (models, columns, lineage) ...")
+    try:
+        docs = dbt_docs(out, as_of)
+    except DbtCannotRun as exc:
+        click.echo(f"dbt docs were not written: {exc}", err=True)
+    else:
+        click.echo(f"dbt docs:  {docs.resolve()}")
     sys.exit(int(code))
+
+
+def dbt_docs(out: Path, as_of: dt.date) -> Path:
+    """The dbt docs of the instance's published warehouse, into OUT/dbt-docs/."""
+    from runner.dbt import docs_generate
+
+    old_umask = os.umask(0o077)  # like every published file: private to the service user
+    try:
+        return docs_generate(
+            target="duckdb",
+            as_of=as_of.isoformat(),
+            target_path=out / "dbt-docs",
+            log_path=out / ".dbt" / "logs",
+            env={"JUVONNO_DQ_DUCKDB_PATH": str((out / "warehouse" / "juvonno.duckdb").resolve())},
+        )
+    finally:
+        os.umask(old_umask)
