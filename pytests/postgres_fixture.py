@@ -52,6 +52,11 @@ ENV_VARS = (
 )
 
 
+def _system_tool(name: str) -> str:
+    """An administration tool, found even when PATH lacks the sbin folders (cron, env -i)."""
+    return shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])) or name
+
+
 @dataclass(frozen=True)
 class PgServer:
     host: str
@@ -120,7 +125,7 @@ def _ensure_system_user(name: str) -> None:
         pwd.getpwnam(name)
     except KeyError:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+            [_system_tool("useradd"), "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
             check=True,
         )
 
@@ -140,7 +145,7 @@ class ThrowawayCluster:
 
     def _run(self, args: list[str], **kwargs):  # type: ignore[no-untyped-def]
         if self.as_user:
-            args = ["runuser", "-u", self.as_user, "--", *args]
+            args = [_system_tool("runuser"), "-u", self.as_user, "--", *args]
         return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
 
     def start(self) -> PgServer:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pytests.conftest import REPO
 from pytests.test_run_support import (  # noqa: F401 - fixture
     AS_OF,
     SAMPLE_EXPORT,
@@ -83,6 +84,19 @@ def test_summary_lists_every_rule_with_hits(baseline) -> None:
     assert ids[0] == "SOP-01" and ids[-1] == "DQ-01" and len(ids) == len(set(ids))
     assert all(set(r) == {"rule_id", "title", "severity", "hits"} for r in s["rules"])
     assert all(r["severity"] == "warn" and r["title"] for r in s["rules"])
+
+
+def test_summary_has_both_engines_results_in_counts(baseline) -> None:
+    s = baseline.summary()
+    assert s["dbt"]["success"] and s["dbt"]["counts"]["test"]["warn"] == 31  # one warn test per rule, each hit
+    gx = s["gx"]
+    assert gx["ok"] and gx["mismatches"] == 0 and gx["reconciled_rules"] == 31
+    suites = {r["name"]: r for r in gx["suite_results"]}
+    assert len(suites) == gx["suites"] == 8
+    assert {r["kind"] for r in suites.values()} == {"raw", "marts", "sop"}
+    sop = [r for r in suites.values() if r["kind"] == "sop"]
+    assert [(r["evaluated"], r["failed"]) for r in sop] == [(31, 31)]  # every rule hits the sample once or more
+    assert all(r["failed"] == 0 for r in suites.values() if r["kind"] != "sop")
 
 
 def test_history_has_one_row_per_rule_of_the_run(baseline) -> None:
@@ -215,20 +229,25 @@ def test_exit_3_when_out_cannot_be_created(tmp_path: Path) -> None:
 
 ANALYST = textwrap.dedent(
     """
-    import sys, time, duckdb
-    path, ready, go = sys.argv[1], sys.argv[2], sys.argv[3]
+    import os, pathlib, sys, time, duckdb
+    path, ready, go, queries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    # The README's example queries, run the way the README says (read-only).
+    readme_queries = [p.read_text() for p in sorted(pathlib.Path(queries).glob("*.sql"))]
     con = duckdb.connect(path, read_only=True)
     q = "select count(distinct run_id) from juvonno_history.dq_run_history"
     before = con.execute(q).fetchone()[0]
     open(ready, "w").write(str(before))
-    import os
-    while not os.path.exists(go):
-        time.sleep(0.1)
+    rounds = 0
+    while not os.path.exists(go):  # all through the nightly run
+        for sql in readme_queries:
+            assert con.execute(sql).fetchall(), sql
+        rounds += 1
+        time.sleep(0.2)
     during = con.execute(q).fetchone()[0]
     con.close()
     con = duckdb.connect(path, read_only=True)
     after = con.execute(q).fetchone()[0]
-    print(before, during, after)
+    print(before, during, after, rounds)
     """
 )
 
@@ -237,7 +256,9 @@ def test_second_run_strict_exit_1_history_grows_by_one_and_analyst_is_not_blocke
     analysts = instance / "warehouse" / "analysts.duckdb"
     ready, go = tmp_path / "ready", tmp_path / "go"
     analyst = subprocess.Popen(
-        [sys.executable, "-c", ANALYST, str(analysts), str(ready), str(go)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", ANALYST, str(analysts), str(ready), str(go), str(REPO / "docs" / "queries")],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         for _ in range(300):
@@ -253,12 +274,13 @@ def test_second_run_strict_exit_1_history_grows_by_one_and_analyst_is_not_blocke
         done = run_cli(instance, "--as-of", AS_OF, "--strict", "--keep-runs", "2")
         assert done.code == 1, done.console  # --strict: any hit makes it 1
         go.write_text("")
-        before, during, after = (int(x) for x in analyst.communicate(timeout=60)[0].split())
+        before, during, after, rounds = (int(x) for x in analyst.communicate(timeout=60)[0].split())
     finally:
         go.write_text("")
         if analyst.poll() is None:
             analyst.kill()
     assert (before, during, after) == (1, 1, 2)  # old marts until reconnecting
+    assert rounds >= 3  # the README's queries kept answering while the run built and published
     s = json.loads((instance / "latest" / "summary.json").read_text())
     assert s["outcome"] == "findings" and s["exit_code"] == 1 and s["strict"] is True
     assert os.readlink(instance / "latest") != old_latest

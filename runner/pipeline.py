@@ -445,6 +445,17 @@ def summarise_gx(o: Any) -> dict[str, Any]:
         "available": True,
         "ok": bool(getattr(o, "success", False)),
         "suites": len(suites),
+        "suite_results": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "evaluated": s.evaluated,
+                "successful": s.successful,
+                "failed": s.failed,
+                "errored": s.errored,
+            }
+            for s in suites
+        ],
         "failed_suites": sum(1 for s in suites if getattr(s, "failed", 0)),
         "failed_sop_suites": sum(1 for s in suites if getattr(s, "failed", 0) and getattr(s, "kind", "") == "sop"),
         "expectations_evaluated": sum(int(getattr(s, "evaluated", 0)) for s in suites),
