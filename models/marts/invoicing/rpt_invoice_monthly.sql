@@ -35,6 +35,16 @@ activity as (
 
 service_activity as (
 
+    {#- One branch per service: (service, units, missed sessions, engaged in the service). -#}
+    {%- set services = [
+        ('therapy', 'therapy_sessions_attended', 'missed_therapy_sessions', 'therapy_sessions_attended > 0'),
+        ('group_therapy', 'group_sessions_attended', 'missed_group_sessions', 'group_sessions_attended > 0'),
+        ('assessment', 'assessments_attended', 'missed_assessments', 'assessments_attended > 0'),
+        ('triage', 'triage_calls_attended', 'missed_triage_calls', 'triage_calls_attended > 0'),
+        ('icbt', 'icbt_modules_started', 'cast(null as integer)', 'has_icbt_activity'),
+    ] %}
+    {%- for service, units, missed, engaged in services %}
+
     select
         customer_id,
         activity_month,
@@ -42,71 +52,15 @@ service_activity as (
         is_as_of_month,
         is_billable,
         has_open_findings,
-        'therapy' as service,
-        therapy_sessions_attended as units,
-        missed_therapy_sessions as missed_sessions,
-        therapy_sessions_attended > 0 as is_service_engaged
+        '{{ service }}' as service,
+        {{ units }} as units,
+        {{ missed }} as missed_sessions,
+        {{ engaged }} as is_service_engaged
     from activity
-
+    {% if not loop.last %}
     union all
-
-    select
-        customer_id,
-        activity_month,
-        as_of_date,
-        is_as_of_month,
-        is_billable,
-        has_open_findings,
-        'group_therapy' as service,
-        group_sessions_attended as units,
-        missed_group_sessions as missed_sessions,
-        group_sessions_attended > 0 as is_service_engaged
-    from activity
-
-    union all
-
-    select
-        customer_id,
-        activity_month,
-        as_of_date,
-        is_as_of_month,
-        is_billable,
-        has_open_findings,
-        'assessment' as service,
-        assessments_attended as units,
-        missed_assessments as missed_sessions,
-        assessments_attended > 0 as is_service_engaged
-    from activity
-
-    union all
-
-    select
-        customer_id,
-        activity_month,
-        as_of_date,
-        is_as_of_month,
-        is_billable,
-        has_open_findings,
-        'triage' as service,
-        triage_calls_attended as units,
-        missed_triage_calls as missed_sessions,
-        triage_calls_attended > 0 as is_service_engaged
-    from activity
-
-    union all
-
-    select
-        customer_id,
-        activity_month,
-        as_of_date,
-        is_as_of_month,
-        is_billable,
-        has_open_findings,
-        'icbt' as service,
-        icbt_modules_started as units,
-        cast(null as integer) as missed_sessions,
-        has_icbt_activity as is_service_engaged
-    from activity
+    {% endif %}
+    {%- endfor %}
 
 ),
 
