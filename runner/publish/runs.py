@@ -11,7 +11,6 @@ Files 0600, folders 0700: nothing published is readable by other users.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -96,14 +95,10 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
-    import io
+    """A private CSV whose cells cannot start a formula or break a record (runner/publish/cells.py)."""
+    from runner.publish.cells import csv_text
 
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    write_text(path, buf.getvalue())
+    write_text(path, csv_text(columns, rows))
 
 
 def make_private(root: Path) -> None:
