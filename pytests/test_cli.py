@@ -58,3 +58,49 @@ def test_config_file_supplies_defaults(tmp_path: Path) -> None:
     same = (from_config / "customers.csv").read_bytes() == (from_flags / "customers.csv").read_bytes()
     differs = (from_config / "customers.csv").read_bytes() != (other_seed / "customers.csv").read_bytes()
     assert same and differs
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    proc = _run("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"juvonno-dq, version {version('juvonno-dq')}"
+
+
+def test_config_is_accepted_after_the_command_name(tmp_path: Path) -> None:
+    config = tmp_path / "juvonno-dq.toml"
+    config.write_text("[generate]\ncustomers = 20\nseed = 5\n")
+    after, before = tmp_path / "after", tmp_path / "before"
+    assert _run("generate", "--config", str(config), "--out", str(after), "--as-of", "2026-11-20").returncode == 0
+    assert _run("--config", str(config), "generate", "--out", str(before), "--as-of", "2026-11-20").returncode == 0
+    rows = (after / "customers.csv").read_text().count("\n")
+    assert (after / "customers.csv").read_bytes() == (before / "customers.csv").read_bytes()
+    assert rows < 100  # the file's 20 customers (and a few planted extras), not the default 1000
+
+
+def test_unknown_key_in_config_is_exit_3_naming_it_and_the_nearest(tmp_path: Path) -> None:
+    config = tmp_path / "juvonno-dq.toml"
+    config.write_text('[run]\nexport_dir = "x"\nkeep_run = 5\n')
+    proc = _run("--config", str(config), "run")
+    assert proc.returncode == ExitCode.CANNOT_RUN
+    assert "unknown key 'keep_run' in [run]" in proc.stderr
+    assert "did you mean 'keep_runs'?" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_table_in_config_is_exit_3_naming_it_and_the_nearest(tmp_path: Path) -> None:
+    config = tmp_path / "juvonno-dq.toml"
+    config.write_text('[runn]\nout = "x"\n')
+    proc = _run("generate", "--config", str(config), "--out", str(tmp_path / "g"))
+    assert proc.returncode == ExitCode.CANNOT_RUN
+    assert "unknown table [runn]" in proc.stderr and "did you mean 'run'?" in proc.stderr
+    assert not (tmp_path / "g").exists()
+
+
+def test_a_top_level_value_in_config_is_exit_3(tmp_path: Path) -> None:
+    config = tmp_path / "juvonno-dq.toml"
+    config.write_text('out = "x"\n')
+    proc = _run("--config", str(config), "run")
+    assert proc.returncode == ExitCode.CANNOT_RUN
+    assert "unknown table [out]" in proc.stderr

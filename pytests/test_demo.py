@@ -11,16 +11,19 @@ from pathlib import Path
 
 
 def test_demo_publishes_a_report_worklist_marts_and_dbt_docs(tmp_path: Path) -> None:
+    """As the README runs it: a relative --out (the default is ./dq-output), from a
+    working directory of its own."""
     out = tmp_path / "dq-output"
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUVONNO_DQ_")}
     proc = subprocess.run(
-        [sys.executable, "-m", "runner.cli", "demo", "--out", str(out), "--customers", "300"],
-        capture_output=True, text=True, env=env, timeout=600,
+        [sys.executable, "-m", "runner.cli", "demo", "--out", "dq-output", "--customers", "300"],
+        capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "Traceback" not in proc.stdout + proc.stderr
     latest = out / "latest"
-    assert f"Report:    {out.resolve() / 'latest' / 'report.html'}" in proc.stdout
+    assert f"Report:    {out / 'latest' / 'report.html'}" in proc.stdout
+    assert "(from demo: the generated export's date, today)" in proc.stdout
     assert (latest / "report.html").is_file()
     with (latest / "worklist.csv").open(newline="") as handle:
         hits = {(r["customer_id"], r["rule_id"]) for r in csv.DictReader(handle)}

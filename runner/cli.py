@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
-from pathlib import Path
 
 import click
 
@@ -20,19 +18,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
-def _load_config(ctx: click.Context, _param: click.Parameter, path: Path | None) -> None:
-    """A TOML config file provides per-command defaults (below env vars and flags)."""
-    if path is None:
-        return
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise click.BadParameter(f"{path}: {exc}") from None
-    ctx.default_map = {command: dict(values) for command, values in data.items() if isinstance(values, dict)}
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@options.config(_load_config)
+@click.version_option(package_name="juvonno-dq", prog_name="juvonno-dq")
 def cli() -> None:
     """Check Juvonno patient groups against the SOP, nightly."""
 
@@ -40,6 +27,11 @@ def cli() -> None:
 cli.add_command(run)
 cli.add_command(generate)
 cli.add_command(demo)
+
+# --config before the command name (`juvonno-dq --config F run`) and after it
+# (`juvonno-dq run --config F`), for every command, including ones added above later.
+for _command in (cli, *cli.commands.values()):
+    _command.params.insert(0, options.config_option())
 
 
 def main() -> None:

@@ -2,16 +2,38 @@
 
 Precedence: command line, then environment (JUVONNO_DQ_*), then the TOML config
 file (`--config`), then the default.
+
+Paths: every path option uses `AbsolutePath` (through `path_option`), so the
+command receives an absolute path whatever the source: a flag, an environment
+variable or a default is taken relative to the working directory, a TOML value
+relative to the config file's folder (runner/config.py). Nothing below the CLI
+ever sees a relative path. A new path option only has to use `path_option`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
 ENV_PREFIX = "JUVONNO_DQ_"
+
+
+class AbsolutePath(click.Path):
+    """click.Path that always yields an absolute pathlib.Path (`~` expanded,
+    relative to the working directory, symlinks kept as given)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("path_type", Path)
+        super().__init__(**kwargs)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            value = os.path.abspath(os.path.expanduser(os.fspath(value)))
+        return super().convert(value, param, ctx)
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | dt.date | None) -> dt.date | None:
@@ -28,10 +50,15 @@ def _option(*decls: str, env: str, **kwargs):  # type: ignore[no-untyped-def]
     return click.option(*decls, envvar=ENV_PREFIX + env, **kwargs)
 
 
-export_dir = _option(
+def path_option(*decls: str, env: str, file_okay: bool = True, dir_okay: bool = True, exists: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    """An option whose value is a path: always absolute by the time the command runs."""
+    return _option(*decls, env=env, type=AbsolutePath(file_okay=file_okay, dir_okay=dir_okay, exists=exists), **kwargs)
+
+
+export_dir = path_option(
     "--export-dir",
     env="EXPORT_DIR",
-    type=click.Path(path_type=Path, file_okay=False),
+    file_okay=False,
     required=True,
     help="The export folder (Juvonno + iCBT files, optional manifest.json).",
 )
@@ -41,10 +68,10 @@ as_of = _option(
     callback=_date,
     help="The date the export describes (YYYY-MM-DD); default: the manifest's exported_at, else today.",
 )
-out = _option(
+out = path_option(
     "--out",
     env="OUT",
-    type=click.Path(path_type=Path, file_okay=False),
+    file_okay=False,
     default=Path("dq-output"),
     show_default=True,
     help="The instance folder: published runs, history and (DuckDB) warehouse files.",
@@ -56,10 +83,10 @@ target = _option(
     show_default=True,
     help="The dbt target in profiles.yml (duckdb, postgres, or one you add).",
 )
-warehouse = _option(
+warehouse = path_option(
     "--warehouse",
     env="WAREHOUSE",
-    type=click.Path(path_type=Path, dir_okay=False),
+    dir_okay=False,
     default=None,
     help="DuckDB target only: where the warehouse file lives (default OUT/warehouse/juvonno.duckdb).",
 )
@@ -77,10 +104,10 @@ keep_runs = _option(
     show_default=True,
     help="How many published runs to keep under OUT/runs.",
 )
-generate_out = _option(
+generate_out = path_option(
     "--out",
     env="GENERATE_OUT",
-    type=click.Path(path_type=Path, file_okay=False),
+    file_okay=False,
     required=True,
     help="Folder to write the synthetic export into.",
 )
@@ -93,14 +120,21 @@ customers = _option(
     help="Number of customers to generate.",
 )
 seed = _option("--seed", env="SEED", type=int, default=1, show_default=True, help="Random seed (same seed, same files).")
-def config(callback):  # type: ignore[no-untyped-def]
-    return _option(
-        "--config",
-        env="CONFIG",
-        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+
+
+def config_option() -> click.Option:
+    """--config FILE: accepted before the command name and after it (cli.py adds it to
+    the group and to every command). Eager, so its defaults apply to every other option."""
+    from runner.config import apply_config_file
+
+    return click.Option(
+        ["--config"],
+        envvar=ENV_PREFIX + "CONFIG",
+        show_envvar=True,
+        type=AbsolutePath(dir_okay=False, exists=True),
         default=None,
-        help="Optional TOML file with defaults per command ([run], [generate], [demo] tables).",
+        help="Optional TOML file with defaults per command ([run], [generate], [demo], [dev] tables).",
         is_eager=True,
         expose_value=False,
-        callback=callback,
+        callback=apply_config_file,
     )

@@ -45,6 +45,15 @@ class RunRequest:
     warehouse: Path | None = None
     strict: bool = False
     keep_runs: int = 90
+    as_of_source: str = "--as-of"  # where a given as_of came from, for the log (runner/config.py source_of)
+
+    def __post_init__(self) -> None:
+        # The CLI passes absolute paths already; a caller in Python gets the same
+        # guarantee (GX's Data Docs config, for one, refuses a relative folder).
+        self.export_dir = Path(os.path.abspath(self.export_dir))
+        self.out = Path(os.path.abspath(self.out))
+        if self.warehouse is not None:
+            self.warehouse = Path(os.path.abspath(self.warehouse))
 
 
 class CannotRun(Exception):
@@ -64,11 +73,14 @@ def _iso(t: dt.datetime) -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
-def resolve_as_of(requested: dt.date | None, exported_at: Any, today: dt.date) -> tuple[dt.date, str]:
+def resolve_as_of(
+    requested: dt.date | None, exported_at: Any, today: dt.date, requested_source: str = "--as-of"
+) -> tuple[dt.date, str]:
     """(as-of date, where it came from). exported_at's date is the date *as written*
-    (its first 10 characters), never converted between time zones."""
+    (its first 10 characters), never converted between time zones. requested_source
+    says where a requested date came from (flag, environment, config file, demo)."""
     if requested is not None:
-        return requested, "--as-of"
+        return requested, requested_source
     if exported_at:
         if isinstance(exported_at, dt.datetime):
             return exported_at.date(), "manifest exported_at"
@@ -193,7 +205,7 @@ def _stages(run: _Run) -> ExitCode:
         p.info(f"export ok: {len(export.files)} files, {sum(f.rows for f in export.files.values())} rows, {len(run.notices)} notices")
 
         exported_at = export.manifest_exported_at
-        run.as_of, source = resolve_as_of(req.as_of, exported_at, dt.date.today())
+        run.as_of, source = resolve_as_of(req.as_of, exported_at, dt.date.today(), req.as_of_source)
         p.info(f"as-of date {run.as_of.isoformat()} (from {source})")
 
         # -- the warehouse: reachable, history moves forward -----------------------

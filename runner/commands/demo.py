@@ -26,22 +26,25 @@ def demo(out: Path, customers: int, seed: int) -> None:
     as_of = dt.date.today()
     click.echo(f"Generating {customers} synthetic customers into {export_dir} ...")
     write_export(export_dir, customers=customers, seed=seed, as_of=as_of)
-    code = run_pipeline(RunRequest(export_dir=export_dir, as_of=as_of, out=out, target="duckdb"))
-    report = out.resolve() / "latest" / "report.html"
+    request = RunRequest(
+        export_dir=export_dir, as_of=as_of, out=out, target="duckdb", as_of_source="demo: the generated export's date, today"
+    )
+    code = run_pipeline(request)
+    report = out / "latest" / "report.html"
     if not report.exists():
         click.echo("No report was published (see the messages above).")
         sys.exit(int(code))
     click.echo(f"Report:    {report}")
     click.echo(f"Worklist:  {report.parent / 'worklist.csv'}")
     click.echo(f"Data Docs: {report.parent / 'data-docs' / 'index.html'}")
-    click.echo(f"Marts:     {(out / 'warehouse' / 'analysts.duckdb').resolve()} (open read-only)")
+    click.echo(f"Marts:     {out / 'warehouse' / 'analysts.duckdb'} (open read-only)")
     click.echo("Writing the dbt docs (models, columns, lineage) ...")
     try:
         docs = dbt_docs(out, as_of)
     except DbtCannotRun as exc:
         click.echo(f"dbt docs were not written: {exc}", err=True)
     else:
-        click.echo(f"dbt docs:  {docs.resolve()}")
+        click.echo(f"dbt docs:  {docs}")
     sys.exit(int(code))
 
 
@@ -56,7 +59,7 @@ def dbt_docs(out: Path, as_of: dt.date) -> Path:
             as_of=as_of.isoformat(),
             target_path=out / "dbt-docs",
             log_path=out / ".dbt" / "logs",
-            env={"JUVONNO_DQ_DUCKDB_PATH": str((out / "warehouse" / "juvonno.duckdb").resolve())},
+            env={"JUVONNO_DQ_DUCKDB_PATH": str(out / "warehouse" / "juvonno.duckdb")},
         )
     finally:
         os.umask(old_umask)

@@ -12,6 +12,7 @@ from runner import options
 
 
 @click.command()
+@click.pass_context
 @options.export_dir
 @options.as_of
 @options.out
@@ -20,6 +21,7 @@ from runner import options
 @options.strict
 @options.keep_runs
 def run(
+    ctx: click.Context,
     export_dir: Path,
     as_of: dt.date | None,
     out: Path,
@@ -29,6 +31,7 @@ def run(
     keep_runs: int,
 ) -> None:
     """Validate and load an export, build and test the dbt project, run the GX suites, publish."""
+    from runner.config import source_of
     from runner.pipeline import RunRequest, run_pipeline
 
     code = run_pipeline(
@@ -40,6 +43,7 @@ def run(
             warehouse=warehouse,
             strict=strict,
             keep_runs=keep_runs,
+            as_of_source=source_of(ctx, "as_of") or "--as-of",
         )
     )
     sys.exit(int(code))
