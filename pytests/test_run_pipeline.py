@@ -179,7 +179,8 @@ def test_exit_2_bad_input_leaves_warehouse_and_latest(instance: Path, tmp_path: 
     assert done.code == 2, done.console
     assert state(instance) == before
     assert "staff.csv: required file is missing" in done.stdout
-    assert "appointments.csv row 3, column start: '12/03/2026" in done.stdout
+    assert "appointments.csv row 3, column start: <shaped 99/99/9999" in done.stdout
+    assert "12/03/2026" not in done.stdout  # a shape, never a value of a data row
     assert "Traceback" not in done.console
     # The decision: a rejected run leaves a record (summary + run.log), not a published run.
     records = [json.loads(p.read_text()) for p in (instance / "runs").glob("*/summary.json")]

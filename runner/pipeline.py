@@ -196,7 +196,7 @@ def _stages(run: _Run) -> ExitCode:
     workdir = out / "work" / run.run_id
     try:
         with p.step("validate export"):
-            export = validate_export(Path(req.export_dir), workdir)
+            export = validate_export(Path(req.export_dir), workdir, today=dt.date.today())
         run.notices = [str(n) for n in export.notices]
         for n in run.notices:
             p.detail(f"notice: {n}")

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runner.contract import Table
+from runner.contract import TABLES, Table
+
+# PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1): two long extra
+# headers that agree on their first 63 bytes would collide there.
+MAX_IDENTIFIER_BYTES = 63
+# Header fields shown by name in messages: only names the contract itself uses. Any
+# other field may be a value (a file whose header row is missing starts with data).
+CONTRACT_NAMES = frozenset(c for t in TABLES.values() for c in t.column_names)
+_SAFE_PUNCTUATION = " _-."
 
 
 def normalise_header(header: str) -> str:
@@ -23,6 +31,21 @@ class HeaderMap:
         return tuple(name for _, name in self.extras)
 
 
+def safe_column_name(name: str) -> str:
+    """An extra header as a raw-layer column name: letters, digits, space, `_-.` only
+    (nothing a page or a SQL identifier could misread: `<script>` -> `_script_`),
+    at most 63 bytes of UTF-8 (PostgreSQL's identifier limit)."""
+    text = "".join(ch if ch.isalnum() or ch in _SAFE_PUNCTUATION else "_" for ch in name)
+    return _truncate_bytes(text, MAX_IDENTIFIER_BYTES)
+
+
+def _truncate_bytes(text: str, limit: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
 def map_headers(table: Table, headers: list[str]) -> HeaderMap:
     seen: dict[str, list[int]] = {}
     for pos, header in enumerate(headers):
@@ -36,13 +59,32 @@ def map_headers(table: Table, headers: list[str]) -> HeaderMap:
         name = normalise_header(header)
         if name in known:
             continue
-        raw = name or f"column_{pos + 1}"
+        raw = safe_column_name(name) or f"column_{pos + 1}"
         candidate, n = raw, 2
-        while candidate in used:  # an empty or repeated extra header still gets a column
-            candidate, n = f"{raw}_{n}", n + 1
+        while candidate in used:  # an empty, repeated or truncated-alike extra header still gets a column
+            suffix = f"_{n}"
+            candidate, n = _truncate_bytes(raw, MAX_IDENTIFIER_BYTES - len(suffix)) + suffix, n + 1
         used.add(candidate)
         extras.append((pos, candidate))
     return HeaderMap(positions=positions, extras=tuple(extras), duplicates=duplicates)
+
+
+def describe_field(pos: int, header: str) -> str:
+    """One header field for a message: its name when the contract uses that name,
+    else only its position and length (it may be a value of the first data row)."""
+    name = normalise_header(header)
+    if name in CONTRACT_NAMES:
+        return f"{pos + 1} {name}"
+    return f"{pos + 1} ({len(header.strip())} characters)"
+
+
+def describe_header(headers: list[str], limit: int = 30) -> str:
+    """The header row for a message, by position: names only where they are contract names."""
+    if not headers:
+        return "no fields"
+    shown = [describe_field(pos, h) for pos, h in enumerate(headers[:limit])]
+    more = f", … {len(headers) - limit} more" if len(headers) > limit else ""
+    return f"{len(headers)} field(s): " + ", ".join(shown) + more
 
 
 def positional_columns(n: int) -> str:

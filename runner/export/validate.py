@@ -29,103 +29,21 @@ from pathlib import Path
 import duckdb
 
 from runner.contract import FILE_SUFFIXES, MANIFEST_FILE, PATTERN_BY_TYPE, TABLES, Column, ColumnType, Table
-from runner.export.headers import HeaderMap, map_headers, read_csv_sql, sql_string
+from runner.export import boundary, unknown_names
+from runner.export.headers import HeaderMap, describe_field, describe_header, map_headers, read_csv_sql, sql_string
+from runner.export.manifest import ManifestCheck
+from runner.export.problems import Kind, Problem, mask_personal, shape, shown_identifier
 
 LISTED_PER_GROUP = 20  # problems listed per (file, column, kind); all are counted
-VALUE_SHOWN_CHARS = 60
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 20  # the header row must fit in the first MiB
+# Give up on a file after this many blank lines in a row (a gzip of gigabytes of
+# blank lines is a few KiB delivered): no export has them, and reading on costs minutes.
+BLANK_LINES_RUN = 10_000
+_BLANK_RUNS = (b"\n" * BLANK_LINES_RUN, b"\r\n" * BLANK_LINES_RUN)
+_CHUNK = 1 << 22
 
-
-class Kind:
-    """What a problem is (Problem.kind): one per rejection class of the contract."""
-
-    MISSING_FILE = "missing_file"
-    EMPTY_FILE = "empty_file"
-    DUPLICATE_FILE = "duplicate_file"
-    BAD_WORKBOOK = "bad_workbook"
-    MISSING_COLUMN = "missing_column"
-    DUPLICATE_COLUMN = "duplicate_column"
-    REQUIRED = "required"
-    TYPE = "type"
-    ENUM = "enum"
-    UNIQUE = "unique"
-    MALFORMED = "malformed"
-    ENCODING = "encoding"
-    MANIFEST = "manifest"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason the export is rejected. `value` is as delivered (trimmed, shortened),
-    or `<personal data, N characters>` for a personal column (then personal=True)."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    expected: str
-    kind: str = Kind.TYPE
-    personal: bool = False
-
-    def location(self) -> str:
-        text = self.file
-        if self.row is not None:
-            text += f" row {self.row}"
-        if self.column is not None:
-            text += f", column {self.column}"
-        return text
-
-    def shown_value(self) -> str:
-        if self.value is None:
-            return ""
-        if self.personal:
-            return self.value
-        text = self.value if len(self.value) <= VALUE_SHOWN_CHARS else self.value[:VALUE_SHOWN_CHARS] + "…"
-        return repr(text)
-
-    def detail(self) -> str:
-        k, v = self.kind, self.shown_value()
-        if k in (Kind.TYPE, Kind.ENUM):
-            return f"{v} is not {self.expected}"
-        if k == Kind.REQUIRED:
-            return f"required value is empty (expected {self.expected})"
-        if k == Kind.UNIQUE:
-            return f"{v} repeats (expected {self.expected})"
-        if k == Kind.MISSING_COLUMN:
-            return f"required column is missing (expected {self.expected})"
-        if k == Kind.MISSING_FILE:
-            return f"required file is missing (expected {self.expected})"
-        if k == Kind.EMPTY_FILE:
-            return f"file is empty (expected {self.expected})"
-        if k == Kind.MALFORMED and self.value is None:
-            return f"cannot be read (expected {self.expected})"
-        if k == Kind.MALFORMED:
-            return f"malformed CSV record ({self.value}): expected {self.expected}"
-        if k == Kind.ENCODING:
-            return f"not valid UTF-8 ({self.value})"
-        if k == Kind.DUPLICATE_FILE:
-            return f"two files for one table (expected {self.expected})"
-        if k == Kind.DUPLICATE_COLUMN:
-            return f"the header names it {self.value} (expected {self.expected})"
-        if self.value:
-            return f"{self.value} (expected {self.expected})"
-        return f"cannot be used (expected {self.expected})"
-
-    def __str__(self) -> str:
-        return f"{self.location()}: {self.detail()}"
-
-    def as_dict(self) -> dict[str, object]:
-        """For summary.json and the like (a personal value is already masked)."""
-        return {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "expected": self.expected,
-            "kind": self.kind,
-            "message": str(self),
-        }
+__all__ = ["Kind", "Problem", "ExportFile", "ValidatedExport", "validate_export", "LISTED_PER_GROUP"]
 
 
 @dataclass(frozen=True)
@@ -170,31 +88,92 @@ class ValidatedExport:
 # --------------------------------------------------------------------------- helpers
 
 
-def _mask(length: int | None) -> str:
-    return f"<personal data, {length or 0} characters>"
+@dataclass(frozen=True)
+class _Scan:
+    """What one pass over a file's bytes found (runs in a thread: hashlib and zlib
+    release the GIL)."""
+
+    sha256: str  # of the bytes as delivered
+    newlines: int  # b"\n" in a plain CSV (0 for .gz / .xlsx)
+    nul_at: int | None = None  # byte offset (of the CSV text) of the first NUL byte
+    blank_run_at: int | None = None  # byte offset where BLANK_LINES_RUN blank lines in a row end
+
+
+def _find_blank_run(window: bytes) -> int:
+    return max(window.find(b) for b in _BLANK_RUNS)
+
+
+def _scan_text(chunks, scan_from: int = 0):  # type: ignore[no-untyped-def]
+    """(newlines, first NUL offset, blank-run offset) over an iterable of CSV text chunks;
+    stops at a run of blank lines."""
+    newlines, nul_at, blank_at, offset, tail = 0, None, None, scan_from, b""
+    for chunk in chunks:
+        newlines += chunk.count(b"\n")
+        if nul_at is None and (i := chunk.find(b"\0")) >= 0:
+            nul_at = offset + i
+        window = tail + chunk
+        if (j := _find_blank_run(window)) >= 0:
+            blank_at = offset - len(tail) + j
+            break
+        tail = window[-len(_BLANK_RUNS[1]) :]
+        offset += len(chunk)
+    return newlines, nul_at, blank_at
+
+
+def _read_chunks(fh):  # type: ignore[no-untyped-def]
+    while chunk := fh.read(_CHUNK):
+        yield chunk
+
+
+def _hash_and_scan(path: Path) -> _Scan:
+    """SHA-256 of the bytes as delivered; for a CSV (plain or gzip) also its newline
+    count, its first NUL byte and whether it holds a run of blank lines."""
+    import gzip
+
+    digest = hashlib.sha256()
+    fd = boundary.open_regular(path)
+    with open(fd, "rb") as fh:
+        if path.name.endswith(".xlsx"):
+            for chunk in _read_chunks(fh):
+                digest.update(chunk)
+            return _Scan(digest.hexdigest(), 0)
+        if path.name.endswith(".gz"):
+            for chunk in _read_chunks(fh):
+                digest.update(chunk)
+            fh.seek(0)
+            try:
+                with gzip.GzipFile(fileobj=fh) as gz:
+                    _, nul_at, blank_at = _scan_text(_read_chunks(gz))
+            except (OSError, EOFError):
+                nul_at = blank_at = None  # not gzip: the reader says so
+            return _Scan(digest.hexdigest(), 0, nul_at, blank_at)
+
+        def hashed():  # type: ignore[no-untyped-def]
+            for chunk in _read_chunks(fh):
+                digest.update(chunk)
+                yield chunk
+
+        chunks = hashed()
+        newlines, nul_at, blank_at = _scan_text(chunks)
+        for chunk in chunks:  # a blank run stopped the scan: the hash still covers every byte
+            newlines += chunk.count(b"\n")
+        return _Scan(digest.hexdigest(), newlines, nul_at, blank_at)
 
 
 def _hash_and_lines(path: Path) -> tuple[str, int]:
-    """SHA-256 of the bytes as delivered and their count of b'\\n' (runs in a thread:
-    hashlib releases the GIL)."""
-    digest = hashlib.sha256()
-    newlines = 0
-    count = not path.name.endswith((".gz", ".xlsx"))
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-            if count:
-                newlines += chunk.count(b"\n")
-    return digest.hexdigest(), newlines
+    """SHA-256 of the bytes as delivered and their count of b'\\n'."""
+    scan = _hash_and_scan(path)
+    return scan.sha256, scan.newlines
 
 
 def _open_head(path: Path) -> bytes:
-    if path.name.endswith(".gz"):
-        import gzip
+    fd = boundary.open_regular(path)
+    with open(fd, "rb") as fh:
+        if path.name.endswith(".gz"):
+            import gzip
 
-        with gzip.open(path, "rb") as fh:
-            return fh.read(_HEAD_BYTES)
-    with path.open("rb") as fh:
+            with gzip.GzipFile(fileobj=fh) as gz:
+                return gz.read(_HEAD_BYTES)
         return fh.read(_HEAD_BYTES)
 
 
@@ -204,6 +183,7 @@ class _Head:
     bom: bool = False
     crlf: bool = False
     bad_utf8_at: int | None = None  # byte offset of invalid UTF-8 in the header row
+    unreadable: str | None = None  # why the header row cannot be read (never its text)
 
 
 def _read_head(path: Path) -> _Head:
@@ -212,8 +192,14 @@ def _read_head(path: Path) -> _Head:
     body = raw[len(_BOM) :] if bom else raw
     if not body.strip(b" \t\r\n"):
         return _Head(headers=None, bom=bom)
+    if len(raw) == _HEAD_BYTES and b"\n" not in body:
+        return _Head(headers=None, bom=bom, unreadable=f"a header row shorter than {_HEAD_BYTES:,} bytes")
     text = body.decode("utf-8", errors="replace")
-    record = next(csv.reader(io.StringIO(text, newline="")), [])
+    try:
+        record = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        # e.g. a field over csv.field_size_limit() (128 KiB): not a header
+        return _Head(headers=None, bom=bom, unreadable=f"header fields of at most {csv.field_size_limit():,} characters")
     if not any(h.strip() for h in record):
         return _Head(headers=None, bom=bom)
     bad_at = None
@@ -255,8 +241,13 @@ def _convert_xlsx(path: Path, target: Path) -> tuple[list[str] | None, int, str 
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        fh = open(boundary.open_regular(path), "rb")
+    except OSError as err:
+        return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
+    try:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 - any unreadable workbook is bad input
+        fh.close()
         return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
     try:
         return _write_sheet(wb, target)
@@ -264,12 +255,16 @@ def _convert_xlsx(path: Path, target: Path) -> tuple[list[str] | None, int, str 
         return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
     finally:
         wb.close()
+        fh.close()
 
 
 def _write_sheet(wb, target: Path) -> tuple[list[str] | None, int, str | None]:  # type: ignore[no-untyped-def]
     if len(wb.sheetnames) != 1:
-        return None, 0, f"a workbook with exactly one sheet (found {len(wb.sheetnames)}: {', '.join(wb.sheetnames)})"
+        return None, 0, f"a workbook with exactly one sheet (found {len(wb.sheetnames)})"
     ws = wb[wb.sheetnames[0]]
+    # Read-only mode stops at the sheet's <dimension> record, which any writer may get
+    # wrong (or lie in): read every row there is.
+    ws.reset_dimensions()
     rows = ws.iter_rows()
     headers: list[str] | None = None
     for first in rows:
@@ -395,11 +390,16 @@ class _Checker:
     def discover(self) -> dict[str, Path]:
         chosen: dict[str, Path] = {}
         known_names = {MANIFEST_FILE}
-        present = {p.name: p for p in self.export_dir.iterdir() if p.is_file()} if self.export_dir.is_dir() else {}
+        present = boundary.entries(self.export_dir)
+        for name in sorted(present):
+            what = boundary.not_regular(present[name])
+            if what and (name == MANIFEST_FILE or any(name == t + s for t in TABLES for s in FILE_SUFFIXES)):
+                self.add(Problem(name, None, None, what, boundary.EXPECTED, kind=Kind.NOT_REGULAR, masked=True))
         for name, table in TABLES.items():
             candidates = [name + s for s in FILE_SUFFIXES]
             known_names.update(candidates)
-            found = [present[c] for c in candidates if c in present]
+            found = [self.export_dir / c for c in candidates if c in present]
+            regular = [f for f in found if not boundary.not_regular(present[f.name])]
             if len(found) > 1:
                 self.add(
                     Problem(
@@ -411,8 +411,10 @@ class _Checker:
                         kind=Kind.DUPLICATE_FILE,
                     )
                 )
+            elif regular:
+                chosen[name] = regular[0]
             elif found:
-                chosen[name] = found[0]
+                pass  # not a regular file: reported above
             elif table.required:
                 near = [n for n in present if n.lower() in {c.lower() for c in candidates}]
                 hint = f"; found {', '.join(near)} (names are lower case)" if near else ""
@@ -430,12 +432,13 @@ class _Checker:
                 self.notices.append(f"{name}: no file delivered; loaded as an empty table")
         ignored = sorted(n for n in present if n not in known_names and not n.startswith("."))
         if ignored:
-            self.notices.append("files not in the contract, ignored: " + ", ".join(ignored))
+            shown = ", ".join(repr(n)[:60] for n in ignored[:20]) + (f", … {len(ignored) - 20} more" if len(ignored) > 20 else "")
+            self.notices.append(f"files not in the contract, ignored: {shown}")
         return chosen
 
     # ---------------------------------------------------------------- one file
 
-    def check_file(self, table: Table, path: Path, digest: Future[tuple[str, int]]) -> None:
+    def check_file(self, table: Table, path: Path, digest: Future[_Scan]) -> None:
         fmt = next(s for s in FILE_SUFFIXES if path.name.endswith(s)).lstrip(".")
         fname = path.name
         if fmt == "xlsx":
@@ -455,6 +458,11 @@ class _Checker:
                 return
             if fmt == "csv.gz":
                 self.notices.append(f"{fname}: gzip-compressed CSV")
+                if digest.result().blank_run_at is not None:
+                    return  # a gzip of endless blank lines: check_scans says so; never let DuckDB read on
+        if head.unreadable:
+            self.add(Problem(fname, None, None, None, head.unreadable, kind=Kind.MALFORMED))
+            return
         if head.headers is None:
             if table.required:
                 self.add(Problem(fname, None, None, None, "a header row", kind=Kind.EMPTY_FILE))
@@ -484,6 +492,9 @@ class _Checker:
         aggs += [f"count({c.key}) - count(distinct {c.key})" for c in checks if c.key]
         # Every column must be read: DuckDB checks UTF-8 only in the columns a query uses.
         aggs += [f"count(c{i})" for i in range(len(headers))]
+        unknown = unknown_names.unknown_sql(table.name, hmap.positions) if header_ok else None
+        aggs.append(f"count(*) filter (where {unknown})" if unknown else "0")
+        unknown_at = len(aggs) - 1
         if pairs:
             aggs.append(f"count({pairs}) - count(distinct {pairs})")
         try:
@@ -506,6 +517,9 @@ class _Checker:
         unique_checks = [c for c in checks if c.key]
         failing_unique = [c for c, n in zip(unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)]) if n]
         repeated_pairs = bool(pairs) and bool(counts[-1])
+        if counts[unknown_at] and not rejected:
+            source = read_csv_sql(str(load_path), len(headers))
+            self.notices.append(unknown_names.notice(self.con, table.name, fname, source, hmap.positions))
         # Pass 2, only for a file with something to point at: a table whose rowid is file order.
         if failing or failing_unique or repeated_pairs:
             self.con.execute(
@@ -517,7 +531,7 @@ class _Checker:
                 self._repeated_groups(fname, rel, hmap, rowmap)
             self.con.execute(f"drop table {rel}")
         if fmt == "csv":
-            _, newlines = digest.result()
+            newlines = digest.result().newlines
             physical = newlines + (0 if self._ends_with_newline(path) else 1)
             spanning = physical - 1 - rows
             if spanning > 0 and not rejected:
@@ -546,30 +560,34 @@ class _Checker:
             return fh.read(1) == b"\n"
 
     def _check_headers(self, table: Table, fname: str, headers: list[str], hmap: HeaderMap) -> bool:
+        """Header problems and notices. Fields are named only when the contract uses
+        the name (headers.describe_field): a missing header row starts with data."""
         ok = True
         for name, positions in hmap.duplicates.items():
             self.add(
                 Problem(
                     fname,
                     None,
-                    name,
+                    name if name in table.column_names else None,
                     f"{len(positions)} times (positions {', '.join(str(p + 1) for p in positions)})",
                     "each column once in the header (names match case-insensitively)",
                     kind=Kind.DUPLICATE_COLUMN,
                 )
             )
             ok = False
+        missing_required = False
         for column in table.columns:
             if column.name in hmap.positions:
                 continue
             if column.required:
+                missing_required = True
                 self.add(
                     Problem(
                         fname,
                         None,
                         column.name,
                         None,
-                        f"a column named {column.name}; the header has {', '.join(h.strip() for h in headers) or 'no names'}",
+                        f"a column named {column.name}; the header has {describe_header(headers)}",
                         kind=Kind.MISSING_COLUMN,
                     )
                 )
@@ -581,9 +599,14 @@ class _Checker:
                 f"{fname}: header names matched ignoring case and spaces: " + ", ".join(repr(h) for h in renamed)
             )
         if hmap.extras:
+            # A header missing a required column may be a data row: extras by position only.
+            shown = [
+                describe_field(pos, headers[pos]) if missing_required else f"{pos + 1} {name}"
+                for pos, name in hmap.extras[:30]
+            ]
+            more = f", … {len(hmap.extras) - 30} more" if len(hmap.extras) > 30 else ""
             self.notices.append(
-                f"{fname}: extra column(s) kept in the raw layer, ignored by the models: "
-                + ", ".join(name for _, name in hmap.extras)
+                f"{fname}: extra column(s) kept in the raw layer, ignored by the models: " + ", ".join(shown) + more
             )
         return ok
 
@@ -674,14 +697,20 @@ class _Checker:
             row = rowmap.row(rid)
             value: str | None = val
             expected = column.expected
+            masked = value is not None
             if kind == Kind.UNIQUE:
                 first_rid, _, value = val.partition("|")
                 expected = f"a unique {column.name}; first seen at row {rowmap.row(int(first_rid))}"
+                value = mask_personal(int(value)) if column.pii else shown_identifier(value)
+                masked = value.startswith("<")
             elif kind == Kind.REQUIRED:
-                value = None
-            if column.pii and value is not None:
-                value = _mask(int(value))
-            self.add(Problem(fname, row, column.name, value, expected, kind=kind, personal=column.pii and value is not None))
+                value, masked = None, False
+            elif column.pii:
+                value = mask_personal(int(value))
+            elif value is not None:
+                value = shape(value)  # never the value itself: a shifted row puts names anywhere
+            personal = column.pii and value is not None
+            self.add(Problem(fname, row, column.name, value, expected, kind=kind, personal=personal, masked=masked and not personal))
             if total > LISTED_PER_GROUP:
                 self.totals[(fname, column.name, kind)] = int(total)
 
@@ -704,57 +733,46 @@ class _Checker:
 
     # ---------------------------------------------------------------- manifest
 
-    def check_manifest(self, hashes: dict[str, str]) -> str | None:
-        path = self.export_dir / MANIFEST_FILE
-        if not path.is_file():
-            return None
-        try:
-            doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-            files = doc.get("files", {})
-            if not isinstance(files, dict):
-                raise ValueError("files is not an object")
-        except (ValueError, AttributeError) as err:
-            self.add(
-                Problem(MANIFEST_FILE, None, None, None, f'JSON {{"exported_at": …, "files": {{…}}}} ({err})', kind=Kind.MANIFEST)
-            )
-            return None
-        exported_at = doc.get("exported_at")
-        for name, entry in files.items():
-            target = self.export_dir / name
-            if not target.is_file():
+    def check_manifest(self, hashes: dict[str, str], today: dt.date) -> str | None:
+        """manifest.json (runner/export/manifest.py); returns a valid exported_at."""
+
+        def hash_of(name: str) -> str | None:
+            if name in hashes:
+                return hashes[name]
+            try:
+                return _hash_and_scan(self.export_dir / name).sha256
+            except OSError:
+                return None  # absent, or not a regular file (discovery said so)
+
+        return ManifestCheck(self.export_dir, today, self.record_counts, hash_of, self.add).run()
+
+    def check_scans(self, scans: dict[str, _Scan]) -> None:
+        """Problems the byte scan found: NUL bytes (PostgreSQL cannot store them) and
+        runs of blank lines."""
+        for fname, scan in scans.items():
+            if scan.nul_at is not None:
                 self.add(
-                    Problem(name, None, None, "listed in manifest.json", "the file to be in the export", kind=Kind.MANIFEST)
+                    Problem(fname, None, None, f"a NUL byte at byte {scan.nul_at:,} of the CSV text", "text without NUL bytes (a database cannot store them)", kind=Kind.NUL_BYTE, masked=True)
                 )
-                continue
-            entry = entry if isinstance(entry, dict) else {}
-            rows = entry.get("rows")
-            if rows is not None:
-                have = self.record_counts.get(name)
-                if have is not None and have != rows:
-                    self.add(
-                        Problem(name, None, None, f"{have} data rows", f"{rows} rows, as manifest.json says", kind=Kind.MANIFEST)
+            if scan.blank_run_at is not None:
+                self.add(
+                    Problem(
+                        fname,
+                        None,
+                        None,
+                        None,
+                        f"at most {BLANK_LINES_RUN:,} blank lines in a row (a run of them ends near byte {scan.blank_run_at:,}; reading stopped there)",
+                        kind=Kind.MALFORMED,
                     )
-            sha = entry.get("sha256")
-            if sha is not None:
-                have_sha = hashes.get(name) or _hash_and_lines(target)[0]
-                if have_sha != str(sha).lower():
-                    self.add(
-                        Problem(
-                            name,
-                            None,
-                            None,
-                            f"SHA-256 {have_sha}",
-                            f"SHA-256 {sha}, as manifest.json says (a truncated or corrupted transfer?)",
-                            kind=Kind.MANIFEST,
-                        )
-                    )
-        return exported_at if isinstance(exported_at, str) else None
+                )
 
 
-def validate_export(export_dir: Path, workdir: Path) -> ValidatedExport:
-    """Check every file of the export against the contract; all problems at once."""
+def validate_export(export_dir: Path, workdir: Path, today: dt.date | None = None) -> ValidatedExport:
+    """Check every file of the export against the contract; all problems at once.
+    `today` is the run's own date (manifest exported_at may not be after it + 1 day)."""
     export_dir = Path(export_dir)
     workdir = Path(workdir)
+    today = today or dt.date.today()
     workdir.mkdir(parents=True, exist_ok=True)
     checker = _Checker(export_dir, workdir)
     try:
@@ -763,13 +781,15 @@ def validate_export(export_dir: Path, workdir: Path) -> ValidatedExport:
             return ValidatedExport(export_dir, {}, checker.notices, checker.problems)
         chosen = checker.discover()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            digests = {name: pool.submit(_hash_and_lines, path) for name, path in chosen.items()}
+            digests = {name: pool.submit(_hash_and_scan, path) for name, path in chosen.items()}
             for name, path in chosen.items():
                 checker.check_file(TABLES[name], path, digests[name])
-            hashes = {chosen[name].name: fut.result()[0] for name, fut in digests.items()}
+            scans = {chosen[name].name: fut.result() for name, fut in digests.items()}
+        hashes = {fname: scan.sha256 for fname, scan in scans.items()}
+        checker.check_scans(scans)
         for name, ef in list(checker.files.items()):
             checker.files[name] = replace(ef, sha256=hashes[ef.path.name])
-        exported_at = checker.check_manifest(hashes)
+        exported_at = checker.check_manifest(hashes, today)
         return ValidatedExport(
             export_dir=export_dir,
             files=checker.files,
