@@ -59,7 +59,8 @@ class DbtRun:
 class DbtHarness:
     """A private warehouse (DuckDB file) plus private dbt target and log paths."""
 
-    def __init__(self, workdir: Path, name: str = "juvonno") -> None:
+    def __init__(self, workdir: Path, name: str = "juvonno", project_dir: Path = REPO) -> None:
+        self.project_dir = Path(project_dir)  # a test's own copy of the project (its own seeds)
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.workdir / f"{name}.duckdb"
@@ -90,8 +91,8 @@ class DbtHarness:
             vars_["as_of_date"] = as_of
         args = [
             *command.split(),
-            "--project-dir", str(REPO),
-            "--profiles-dir", str(REPO),
+            "--project-dir", str(self.project_dir),
+            "--profiles-dir", str(self.project_dir),
             "--target-path", str(self.target_path),
             "--log-path", str(self.log_path),
             "--vars", json.dumps(vars_),

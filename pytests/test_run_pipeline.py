@@ -68,7 +68,11 @@ def test_exit_0_publishes_the_run(baseline) -> None:
 def test_worklist_matches_the_expected_hits_in_catalogue_order(baseline) -> None:
     rows = read_csv(baseline.out / "latest" / "worklist.csv")
     header = (baseline.out / "latest" / "worklist.csv").read_text().splitlines()[0]
-    assert header == "customer_id,chart_num,group_name,rule_id,rule_title,severity,expected_group,detail,action"
+    assert header == (
+        "customer_id,chart_num,group_name,rule_id,rule_title,severity,expected_group,detail,action,"
+        "status,first_seen,days_open,owner_staff_id,owner_role"
+    )
+    assert {(r["status"], r["first_seen"], r["days_open"]) for r in rows} == {("new", AS_OF, "0")}  # a fresh instance
     expected = read_csv(SAMPLE_EXPORT / "expected-worklist.csv")
     assert [(r["customer_id"], r["rule_id"]) for r in rows] == [(r["customer_id"], r["rule_id"]) for r in expected]
     s = baseline.summary()
@@ -82,7 +86,9 @@ def test_summary_lists_every_rule_with_hits(baseline) -> None:
     s = baseline.summary()
     ids = [r["rule_id"] for r in s["rules"]]
     assert ids[0] == "SOP-01" and ids[-1] == "DQ-01" and len(ids) == len(set(ids))
-    assert all(set(r) == {"rule_id", "title", "severity", "hits"} for r in s["rules"])
+    counts = {"acknowledged", "open", "new", "persisting", "resolved"}
+    assert all(set(r) == {"rule_id", "title", "severity", "hits"} | counts for r in s["rules"])
+    assert all(r["open"] == r["new"] == r["hits"] and r["acknowledged"] == r["resolved"] == 0 for r in s["rules"])
     assert all(r["severity"] == "warn" and r["title"] for r in s["rules"])
 
 

@@ -294,6 +294,8 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
     findings = res.collect(wh.query, rule_hits_from_dbt=rule_hits_dbt)
     for m in findings.missing:
         p.warn(f"not built: {m}")
+    for line in findings.exception_problems:
+        p.error(line)
     outcome_name, code = decide(outcome, gx, findings.total_hits, req.strict)
     publish_warehouse = not outcome.not_built
 
@@ -497,6 +499,8 @@ def _summary(
     finished: dt.datetime,
     warehouse_published: bool,
 ) -> dict[str, Any]:
+    from runner.publish import results as res
+
     assert run.as_of is not None
     return {
         "run_id": run.run_id,
@@ -512,16 +516,9 @@ def _summary(
             for f in export.files.values()
         ],
         "raw_rows": findings.raw_rows,
-        "rules": [
-            {"rule_id": r["rule_id"], "title": r["title"], "severity": r["severity"], "hits": r["hits"]}
-            for r in findings.rules
-        ],
+        "rules": res.summary_rules(findings),
         "total_hits": findings.total_hits,
-        "worklist": {
-            "available": findings.worklist_available,
-            "rows": len(findings.worklist),
-            "customers": len({w["customer_id"] for w in findings.worklist}),
-        },
+        "worklist": res.summary_worklist(findings),
         "groups": findings.groups,
         "dbt": {
             "success": outcome.success,
@@ -542,17 +539,17 @@ def _summary(
 
 
 def _write_run_files(run: _Run, findings: Any, summary: dict[str, Any]) -> None:
-    from runner.publish import report, results as res, runs
+    from runner.publish import report, runs, worklist_files
 
     d = run.run_dir
     assert d is not None
-    if findings.worklist_available:
-        runs.write_csv(d / "worklist.csv", res.WORKLIST_COLUMNS, findings.worklist)
+    worklist_files.write(d, findings)
     runs.write_json(d / "summary.json", summary)
     html = report.render(
         {
             "summary": summary,
             "worklist": findings.worklist,
+            "lifecycle": findings.lifecycle,
             "groups": findings.groups,
             "trend": findings.trend,
             "invoicing": findings.invoicing,

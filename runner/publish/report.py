@@ -45,6 +45,7 @@ def render(ctx: dict[str, Any]) -> str:
         "trend_total_chart": trend_total_chart(trend),
         "sparklines": {r["rule_id"]: sparkline(trend, r["rule_id"]) for r in rules},
         "group_options": group_options,
+        "lifecycle": ctx.get("lifecycle"),
         "invoicing_columns": list(ctx["invoicing"][0].keys()) if ctx.get("invoicing") else [],
     }
     return env.get_template("report.html.j2").render(**context)

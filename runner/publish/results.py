@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from runner.contract import TABLES
-from runner.publish import history
+from runner.publish import history, lifecycle
 
 Query = Callable[[str], list[dict[str, Any]]]
 
-WORKLIST_COLUMNS = (
+# What sop_violations says about a hit (the worklist's first columns).
+VIOLATION_COLUMNS = (
     "customer_id",
     "chart_num",
     "group_name",
@@ -29,6 +30,10 @@ WORKLIST_COLUMNS = (
     "detail",
     "action",
 )
+# spec/outputs.md: the violation, then the finding's lifecycle, then its owner.
+WORKLIST_COLUMNS = (*VIOLATION_COLUMNS, *lifecycle.LIFECYCLE_COLUMNS)
+ACKNOWLEDGED_COLUMNS = (*WORKLIST_COLUMNS, *lifecycle.ACKNOWLEDGEMENT_COLUMNS)
+RESOLVED_COLUMNS = (*VIOLATION_COLUMNS, *lifecycle.RESOLVED_COLUMNS)
 
 # Relations other parts build; their absence is reported, not fatal.
 SOP_VIOLATIONS = ("juvonno_sop", "sop_violations")
@@ -50,14 +55,16 @@ ORPHAN_CHECKS = (
 @dataclass
 class Findings:
     rules: list[dict[str, Any]] = field(default_factory=list)  # rule_id, title, severity, hits, rule_order
-    worklist: list[dict[str, Any]] = field(default_factory=list)
+    worklist: list[dict[str, Any]] = field(default_factory=list)  # the open findings
     worklist_available: bool = False
+    lifecycle: lifecycle.Lifecycle = field(default_factory=lifecycle.Lifecycle)
     groups: list[dict[str, Any]] = field(default_factory=list)  # group_name, hits
     orphans: dict[str, int] = field(default_factory=dict)
     raw_rows: dict[str, int] = field(default_factory=dict)
     invoicing: list[dict[str, Any]] | None = None
     trend: list[dict[str, Any]] = field(default_factory=list)  # run_id, as_of_date, started_at, rule_id, hits
     missing: list[str] = field(default_factory=list)  # relations that were not there
+    exception_problems: list[str] = field(default_factory=list)  # bad rows of seeds/sop_exceptions.csv
 
     @property
     def total_hits(self) -> int:
@@ -112,18 +119,28 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
     order = {r["rule_id"]: r["rule_order"] for r in f.rules}
 
     if have_violations:
-        cols = set(_columns(query, *SOP_VIOLATIONS))
-        select = ", ".join(c if c in cols else f"null as {c}" for c in WORKLIST_COLUMNS)
-        rows = query(f"select {select} from juvonno_sop.sop_violations")
+        f.lifecycle = lifecycle.collect(query, lambda s, n: relation_exists(query, s, n), VIOLATION_COLUMNS, order)
+        if f.lifecycle.available:
+            rows = f.lifecycle.open
+            for r in f.rules:
+                r.update(f.lifecycle.counts.get(r["rule_id"], dict.fromkeys(lifecycle.COUNT_KEYS, 0)))
+                r["open"] = r["hits"] - r["acknowledged"]
+        else:  # the lifecycle mart did not build: the violations, lifecycle columns empty
+            cols = set(_columns(query, *SOP_VIOLATIONS))
+            select = ", ".join(c if c in cols else f"null as {c}" for c in WORKLIST_COLUMNS)
+            rows = query(f"select {select} from juvonno_sop.sop_violations")
+            f.missing.append("juvonno_sop.sop_findings")
         # Catalogue order of rule_id, then customer_id as a number.
         rows.sort(key=lambda r: (order.get(str(r["rule_id"]), 10**6), str(r["rule_id"]), _as_int(r["customer_id"])))
         f.worklist = rows
         f.worklist_available = True
         grouped: dict[str, int] = {}
-        for r in rows:
+        for r in [*rows, *f.lifecycle.acknowledged]:
             key = r["group_name"] or "No Group"
             grouped[key] = grouped.get(key, 0) + 1
         f.groups = [{"group_name": g, "hits": n} for g, n in sorted(grouped.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    f.exception_problems = lifecycle.exception_problems(query, lambda s, n: relation_exists(query, s, n))
 
     # Raw row counts and orphans.
     for table in TABLES:
@@ -151,6 +168,27 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
         f.invoicing = rows
 
     return f
+
+
+def summary_rules(f: Findings) -> list[dict[str, Any]]:
+    """summary.json's rules: hits, and (when the lifecycle mart built) acknowledged,
+    open (hits = acknowledged + open), new, persisting and resolved."""
+    keys = ("rule_id", "title", "severity", "hits", *lifecycle.COUNT_KEYS)
+    return [{k: r[k] for k in keys if k in r} for r in f.rules]
+
+
+def summary_worklist(f: Findings) -> dict[str, Any]:
+    return {
+        "available": f.worklist_available,
+        "rows": len(f.worklist),
+        "customers": len({w["customer_id"] for w in f.worklist}),
+        "acknowledged": len(f.lifecycle.acknowledged),
+        "resolved": len(f.lifecycle.resolved),
+        "exceptions": [
+            {k: str(e[k]) if e[k] is not None else None for k in ("customer_id", "rule_id", "expires_on", "state")}
+            for e in f.lifecycle.exceptions
+        ],
+    }
 
 
 def collect_trend(query: Query, runs: int = 60) -> list[dict[str, Any]]:
