@@ -104,6 +104,13 @@ keep_runs = _option(
     show_default=True,
     help="How many published runs to keep under OUT/runs.",
 )
+share_group = _option(
+    "--share-group",
+    env="SHARE_GROUP",
+    default=None,
+    metavar="NAME",
+    help="A Unix group that may read the published runs and OUT/latest (0750/0640, chgrp); default: private to the service user.",
+)
 generate_out = path_option(
     "--out",
     env="GENERATE_OUT",

@@ -45,6 +45,7 @@ class RunRequest:
     warehouse: Path | None = None
     strict: bool = False
     keep_runs: int = 90
+    share_group: str | None = None  # readable by this Unix group (runner/publish/sharing.py)
     as_of_source: str = "--as-of"  # where a given as_of came from, for the log (runner/config.py source_of)
 
     def __post_init__(self) -> None:
@@ -102,6 +103,7 @@ class _Run:
     run_dir: Path | None = None
     as_of: dt.date | None = None
     notices: list[str] = field(default_factory=list)
+    sharing: Any = None  # runner.publish.sharing.Sharing of --share-group
 
 
 def run_pipeline(req: RunRequest, progress: Progress | None = None) -> ExitCode:
@@ -131,6 +133,7 @@ def _run_locked(run: _Run) -> ExitCode:
     try:
         if out.exists() and not out.is_dir():
             raise CannotRun(f"--out {out} is not a folder")
+        run.sharing = _sharing(req.share_group)
         lock = RunLock(out, run.run_id, started_at=_iso(run.started_at)).acquire()
     except LockHeld as exc:
         p.error(f"cannot run: {exc.describe()}")
@@ -153,7 +156,7 @@ def _run(run: _Run, lock: Any) -> ExitCode:
     req, p = run.req, run.progress
     out = Path(req.out)
     removed = runs.cleanup_partials(out, keep=run.run_id)
-    run.run_dir = runs.make_partial(out, run.run_id)
+    run.run_dir = runs.make_partial(out, run.run_id, run.sharing)
     p.attach_file(run.run_dir / "run.log")
     p.info(f"run {run.run_id}: export {req.export_dir}, out {out}, target {req.target}")
     if lock.stale:
@@ -327,7 +330,7 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
             wh.publish()
         else:
             wh.discard()
-        final = runs.finalize(out, run.run_id)
+        final = runs.finalize(out, run.run_id, run.sharing)
         run.run_dir = final
         test_pause("publish-latest", out)
         runs.switch_latest(out, run.run_id)
@@ -343,6 +346,15 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
     p.info(f"report: {(out / runs.LATEST / 'report.html')}")
     _notify(run, summary, str((final / "report.html").resolve()))
     return code
+
+
+def _sharing(group: str | None) -> Any:
+    from runner.publish.sharing import ShareGroupError, resolve
+
+    try:
+        return resolve(group)
+    except ShareGroupError as exc:
+        raise CannotRun(str(exc)) from None
 
 
 def decide(outcome: Any, gx: dict[str, Any], total_hits: int, strict: bool) -> tuple[str, ExitCode]:
@@ -590,7 +602,7 @@ def _reject(run: _Run, export: Any) -> ExitCode:
     }
     assert run.run_dir is not None
     runs.write_json(run.run_dir / "summary.json", summary)
-    runs.finalize(Path(run.req.out), run.run_id)
+    runs.finalize(Path(run.req.out), run.run_id, run.sharing)
     runs.prune(Path(run.req.out), run.req.keep_runs)
     _notify(run, summary, None)
     return ExitCode.BAD_INPUT
@@ -615,7 +627,7 @@ def _record_failure(run: _Run, code: ExitCode, message: str) -> None:
             "rules": [],
         }
         runs.write_json(run.run_dir / "summary.json", summary)
-        runs.finalize(Path(run.req.out), run.run_id)
+        runs.finalize(Path(run.req.out), run.run_id, run.sharing)
         runs.prune(Path(run.req.out), run.req.keep_runs)
         _notify(run, summary, None)
     except OSError:

@@ -20,6 +20,7 @@ from runner import options
 @options.warehouse
 @options.strict
 @options.keep_runs
+@options.share_group
 def run(
     ctx: click.Context,
     export_dir: Path,
@@ -29,6 +30,7 @@ def run(
     warehouse: Path | None,
     strict: bool,
     keep_runs: int,
+    share_group: str | None,
 ) -> None:
     """Validate and load an export, build and test the dbt project, run the GX suites, publish."""
     from runner.config import source_of
@@ -44,6 +46,7 @@ def run(
             strict=strict,
             keep_runs=keep_runs,
             as_of_source=source_of(ctx, "as_of") or "--as-of",
+            share_group=share_group,
         )
     )
     sys.exit(int(code))

@@ -6,7 +6,8 @@ OUT/runs/<run_id>/            complete: renamed from .partial in one step
 OUT/latest -> runs/<run_id>   a relative symlink, replaced with os.replace of a temp symlink
 ```
 
-Files 0600, folders 0700: nothing published is readable by other users.
+Files 0600, folders 0700: nothing published is readable by other users; with
+--share-group, 0640/0750 in that one group (runner/publish/sharing.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from runner.publish.sharing import Sharing
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -35,10 +38,10 @@ def final_dir(out: Path, run_id: str) -> Path:
     return runs_dir(out) / run_id
 
 
-def make_partial(out: Path, run_id: str) -> Path:
+def make_partial(out: Path, run_id: str, sharing: Sharing | None = None) -> Path:
     runs = runs_dir(out)
     runs.mkdir(parents=True, exist_ok=True)
-    os.chmod(runs, DIR_MODE)
+    make_private_dir_only(runs, sharing or Sharing())
     d = partial_dir(out, run_id)
     if d.exists():
         shutil.rmtree(d)
@@ -101,26 +104,38 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, An
     write_text(path, csv_text(columns, rows))
 
 
-def make_private(root: Path) -> None:
-    """chmod a folder tree to 0700/0600 (files other tools wrote, e.g. Data Docs)."""
-    os.chmod(root, DIR_MODE)
+def make_private(root: Path, sharing: Sharing | None = None) -> None:
+    """chmod a folder tree to 0700/0600 (files other tools wrote, e.g. Data Docs),
+    or to 0750/0640 in the --share-group group (runner/publish/sharing.py)."""
+    sharing = sharing or Sharing()
+    make_private_dir_only(root, sharing)
     for dirpath, dirnames, filenames in os.walk(root):
         for d in dirnames:
-            os.chmod(os.path.join(dirpath, d), DIR_MODE)
+            make_private_dir_only(Path(dirpath, d), sharing)
         for f in filenames:
             p = os.path.join(dirpath, f)
             if not os.path.islink(p):
-                os.chmod(p, FILE_MODE)
+                sharing.chgrp(p)
+                os.chmod(p, sharing.file_mode(FILE_MODE))
 
 
-def finalize(out: Path, run_id: str) -> Path:
+def finalize(out: Path, run_id: str, sharing: Sharing | None = None) -> Path:
     """.partial -> runs/<run_id> (one rename); returns the final folder."""
     src, dst = partial_dir(out, run_id), final_dir(out, run_id)
-    make_private(src)
+    make_private(src, sharing)
+    if sharing and sharing.shared:
+        make_private_dir_only(runs_dir(out), sharing)
+        sharing.open_out(out)
     _fsync_tree(src)
     os.rename(src, dst)
     _fsync_dir(runs_dir(out))
     return dst
+
+
+def make_private_dir_only(path: Path, sharing: Sharing) -> None:
+    """One folder: 0700, or 0750 in the share group."""
+    sharing.chgrp(path)
+    os.chmod(path, sharing.dir_mode(DIR_MODE))
 
 
 def switch_latest(out: Path, run_id: str) -> None:
