@@ -41,7 +41,7 @@ def test_broken_toml_is_exit_3(tmp_path: Path) -> None:
 def test_every_run_option_reads_its_environment_variable() -> None:
     proc = _run("run", "--help")
     assert proc.returncode == 0
-    for name in ("EXPORT_DIR", "AS_OF", "OUT", "TARGET", "WAREHOUSE", "STRICT", "KEEP_RUNS"):
+    for name in ("EXPORT_DIR", "AS_OF", "OUT", "TARGET", "WAREHOUSE", "STRICT", "KEEP_RUNS", "SHARE_GROUP"):
         assert f"JUVONNO_DQ_{name}" in proc.stdout
 
 
