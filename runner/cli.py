@@ -11,6 +11,7 @@ from runner import options
 from runner.exit_codes import ExitCode
 from runner.commands.demo import demo
 from runner.commands.generate import generate
+from runner.commands.pull import pull
 from runner.commands.run import run
 
 # dbt must never phone home, wherever the runner is started from.
@@ -27,6 +28,7 @@ def cli() -> None:
 cli.add_command(run)
 cli.add_command(generate)
 cli.add_command(demo)
+cli.add_command(pull)
 
 # --config before the command name (`juvonno-dq --config F run`) and after it
 # (`juvonno-dq run --config F`), for every command, including ones added above later.

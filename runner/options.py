@@ -145,3 +145,74 @@ def config_option() -> click.Option:
         expose_value=False,
         callback=apply_config_file,
     )
+
+
+# -- juvonno-dq pull (and run --pull): Juvonno's REST API. The key comes from
+# JUVONNO_DQ_API_KEY only (runner/pull/secret.py), never from a flag or the TOML file.
+pull_export_dir = path_option(
+    "--export-dir",
+    env="EXPORT_DIR",
+    file_okay=False,
+    required=True,
+    help="The export folder to write (replaced atomically; its parent must exist).",
+)
+pull = _option(
+    "--pull/--no-pull",
+    env="PULL",
+    default=False,
+    help="First pull the export from Juvonno's API into --export-dir (see `juvonno-dq pull`).",
+)
+api_url = _option(
+    "--api-url",
+    env="API_URL",
+    default=None,
+    help="Juvonno's API, e.g. https://SUBDOMAIN.juvonno.com/api (the key: env JUVONNO_DQ_API_KEY).",
+)
+since = _option(
+    "--since",
+    env="SINCE",
+    callback=_date,
+    help="Pull appointments from this date (YYYY-MM-DD); default: the earliest customer's creation date.",
+)
+days_ahead = _option(
+    "--days-ahead",
+    env="DAYS_AHEAD",
+    type=click.IntRange(min=0),
+    default=365,
+    show_default=True,
+    help="Pull booked appointments up to this many days after today.",
+)
+icbt_file = path_option(
+    "--icbt-file",
+    env="ICBT_FILE",
+    dir_okay=False,
+    default=None,
+    help="The iCBT platform's export (icbt_activity.csv[.gz]/.xlsx), copied into the pulled export.",
+)
+api_timeout = _option(
+    "--api-timeout", env="API_TIMEOUT", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+    help="Seconds to wait for a connection or an answer.",
+)
+api_concurrency = _option(
+    "--api-concurrency", env="API_CONCURRENCY", type=click.IntRange(min=1, max=32), default=4, show_default=True,
+    help="Requests in flight at once.",
+)
+api_rate = _option(
+    "--api-rate", env="API_RATE", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+    help="Requests per second at most.",
+)
+api_retries = _option(
+    "--api-retries", env="API_RETRIES", type=click.IntRange(min=1), default=6, show_default=True,
+    help="Attempts per request (429, 5xx, timeouts, dropped connections are retried).",
+)
+api_backoff = _option(
+    "--api-backoff", env="API_BACKOFF", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+    help="First retry wait in seconds (doubled per retry, jittered, at most 60 s; Retry-After wins).",
+)
+
+
+def api_options(command):  # type: ignore[no-untyped-def]
+    """The API options shared by `pull` and `run --pull`."""
+    for option in reversed((api_url, since, days_ahead, icbt_file, api_timeout, api_concurrency, api_rate, api_retries, api_backoff)):
+        command = option(command)
+    return command

@@ -21,6 +21,8 @@ from runner import options
 @options.strict
 @options.keep_runs
 @options.share_group
+@options.pull
+@options.api_options
 def run(
     ctx: click.Context,
     export_dir: Path,
@@ -31,10 +33,25 @@ def run(
     strict: bool,
     keep_runs: int,
     share_group: str | None,
+    pull: bool,
+    api_url: str | None,
+    **pull_settings: object,
 ) -> None:
-    """Validate and load an export, build and test the dbt project, run the GX suites, publish."""
+    """Validate and load an export, build and test the dbt project, run the GX suites, publish.
+
+    With --pull, first pull the export from Juvonno's API into --export-dir; a failed
+    pull ends the run with the pull's exit code (2 bad data, 3 the API unusable).
+    """
     from runner.config import source_of
     from runner.pipeline import RunRequest, run_pipeline
+
+    if pull:
+        from runner.commands.pull import pull_request
+        from runner.pull.job import pull_export
+
+        pulled = pull_export(pull_request(export_dir, api_url, **pull_settings))
+        if pulled:
+            sys.exit(int(pulled))
 
     code = run_pipeline(
         RunRequest(
