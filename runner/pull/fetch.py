@@ -206,6 +206,33 @@ async def _fetch_encounters(api: ApiClient, appointments: Rows, problems: Proble
     return list(await asyncio.gather(*(one(eid, cid) for eid, cid in sorted(wanted.items()))))
 
 
+async def fetch_unlisted_customers(api: ApiClient, branches: dict[int, str], pulled: Pulled) -> None:
+    """Customers that appointments name but no status listing held: read each one.
+
+    A customer with a status outside the contract's four would otherwise vanish
+    silently; read on its own, it becomes a problem naming its id. One that does
+    not exist (404) stays an orphan reference, reported by the run as with a file export.
+    """
+    known = {row["id"] for row in pulled.tables["customers"]}
+    wanted = sorted({int(a["customer_id"]) for a in pulled.tables["appointments"] if a["customer_id"] and a["customer_id"] not in known})
+
+    async def one(cid: int) -> None:
+        endpoint = f"customers/{cid}"
+        answer = await api.get_json(endpoint, {"include": "full"}, missing_ok=True)
+        if answer is None:
+            return
+        record = _unwrap(answer, endpoint)
+        context = {"branch_code": _branch_of(record, branches, pulled.problems)}
+        row = map_record("customers", record, endpoint, pulled.problems, context)
+        if row["id"]:
+            pulled.tables["customers"].append(row)
+            pulled.tables["customer_groups"].extend(map_groups(record, row["id"], endpoint, pulled.problems))
+
+    await asyncio.gather(*(one(cid) for cid in wanted))
+    pulled.tables["customers"].sort(key=lambda r: int(r["id"]))
+    pulled.tables["customer_groups"].sort(key=lambda r: int(r["customer_id"]))
+
+
 def _raise_if(problems: Problems) -> None:
     if problems.count:
         from runner.pull.errors import BadApiData

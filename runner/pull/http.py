@@ -104,8 +104,9 @@ class ApiClient:
         assert self._client is not None
         await self._client.aclose()
 
-    async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET `path` (relative to the API URL) and decode its JSON, retrying transient failures."""
+    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
+        """GET `path` (relative to the API URL) and decode its JSON, retrying transient failures.
+        With `missing_ok`, a 404 answers None (a record that does not exist)."""
         endpoint = path
         retrying = tenacity.AsyncRetrying(
             retry=tenacity.retry_if_exception_type(_RETRYABLE),
@@ -117,7 +118,7 @@ class ApiClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._get_once(path, params)
+                    return await self._get_once(path, params, missing_ok)
         except RetryableStatus as exc:
             raise ApiUnavailable(
                 f"{endpoint}: HTTP {exc.status} after {self.settings.retries} attempts; the API is not answering, try later"
@@ -141,7 +142,7 @@ class ApiClient:
 
         return hook
 
-    async def _get_once(self, path: str, params: dict[str, Any] | None) -> Any:
+    async def _get_once(self, path: str, params: dict[str, Any] | None, missing_ok: bool) -> Any:
         assert self._client is not None
         async with self._slots:
             await self._limiter.acquire()
@@ -152,6 +153,8 @@ class ApiClient:
             raise RetryableStatus(status, parse_retry_after(response.headers.get("Retry-After")), path)
         if status in (401, 403):
             raise ApiUnavailable(f"{path}: HTTP {status}: the API refused the key in {'JUVONNO_DQ_API_KEY'}")
+        if status == 404 and missing_ok:
+            return None
         if status != 200:
             raise ApiUnavailable(f"{path}: HTTP {status} (expected 200); check --api-url")
         try:

@@ -26,7 +26,14 @@ from urllib.parse import urlsplit
 from runner.exit_codes import ExitCode
 from runner.pull.checkpoint import Checkpoints, write_durably
 from runner.pull.errors import BadApiData, PullError
-from runner.pull.fetch import Pulled, fetch_appointments, fetch_customers, fetch_reference, month_windows
+from runner.pull.fetch import (
+    Pulled,
+    fetch_appointments,
+    fetch_customers,
+    fetch_reference,
+    fetch_unlisted_customers,
+    month_windows,
+)
 from runner.pull.http import ApiClient, HttpSettings
 from runner.pull.secret import Redactor, RedactingFilter, read_api_key
 from runner.pull.writer import check_replaceable, copy_file, publish, write_manifest, write_table
@@ -113,10 +120,12 @@ def _locked_pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice
             raise PullError(f"another pull into {export_dir} is running") from None
         filters = _redact_logging(redact)
         try:
-            return _pull(request, key, redact, voice, export_dir, state_dir)
+            code = _pull(request, key, redact, voice, export_dir, state_dir)
         finally:
             for logger, f in filters:
                 logger.removeFilter(f)
+        shutil.rmtree(state_dir, ignore_errors=True)  # done: nothing to resume (we still hold the lock)
+        return code
     finally:
         os.close(lock_fd)
 
@@ -177,8 +186,6 @@ def _pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice, expor
     write_manifest(staged, exported_at, files)
     _validate(staged, state_dir / "validate")
     publish(staged, export_dir)
-    shutil.rmtree(state_dir / "checkpoints", ignore_errors=True)
-    (state_dir / "state.json").unlink(missing_ok=True)
     rows = ", ".join(f"{t} {len(r)}" for t, r in pulled.tables.items())
     voice.info(f"pull: export written to {export_dir}: {rows}; {counts}")
     return ExitCode.OK
@@ -197,11 +204,12 @@ async def _fetch_all(
             windows = month_windows(since, until)
             voice.info(f"pull: appointments and encounters in {len(windows)} monthly window(s) from {since}")
             await fetch_appointments(api, store, branches, since, until, pulled)
+            pulled.tables.update(staff=staff, customers=customers, customer_groups=groups)
+            pulled.tables["appointments"] = _unique_by_id(pulled.tables["appointments"])
+            pulled.tables["encounters"] = _unique_by_id(pulled.tables["encounters"])
+            await fetch_unlisted_customers(api, branches, pulled)
         except BaseExceptionGroup as group:  # a window's task failed: report its reason, not the group
             raise _first_pull_error(group) from None
-    pulled.tables.update(staff=staff, customers=customers, customer_groups=groups)
-    pulled.tables["appointments"] = _unique_by_id(pulled.tables["appointments"])
-    pulled.tables["encounters"] = _unique_by_id(pulled.tables["encounters"])
     resumed = len(store.resumed)
     return pulled, f"{api.requests} requests, {api.retried} retried" + (f", {resumed} part(s) resumed" if resumed else "")
 
