@@ -152,7 +152,7 @@ class ApiClient:
         if status == 429 or status >= 500:
             raise RetryableStatus(status, parse_retry_after(response.headers.get("Retry-After")), path)
         if status in (401, 403):
-            raise ApiUnavailable(f"{path}: HTTP {status}: the API refused the key in {'JUVONNO_DQ_API_KEY'}")
+            raise ApiUnavailable(f"{path}: HTTP {status}: the API refused the key in JUVONNO_DQ_API_KEY")
         if status == 404 and missing_ok:
             return None
         if status != 200:

@@ -117,8 +117,12 @@ class Problems:
         return self.listed + ([f"… and {more} more"] if more > 0 else [])
 
 
+# Free text written about a patient is personal too (the quality bar), though contract.py does not flag it.
+FREE_TEXT_PERSONAL = {"warnings"}
+
+
 def _shown(column: Column, value: Any) -> str:
-    if column.pii:
+    if column.pii or column.name in FREE_TEXT_PERSONAL:
         return f"<personal data, {len(str(value))} characters>"
     text = repr(value)
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
@@ -198,10 +202,14 @@ def map_groups(customer: dict[str, Any], customer_id: str, endpoint: str, proble
         problems.add(f"{endpoint}: customers record id {customer_id}: field groups is not a list")
         return []
     context = {"customer_id": customer_id}
-    return [
-        map_record("customer_groups", item, endpoint, problems, context, where=f"{endpoint}: customer id {customer_id}, group {n}")
-        for n, item in enumerate(groups, start=1)
-    ]
+    rows = []
+    for n, item in enumerate(groups, start=1):
+        where = f"{endpoint}: customer id {customer_id}, group {n}"
+        if not isinstance(item, (str, dict)):  # a bare number would be a group id, not a name
+            problems.add(f"{where}: neither a group name nor an object with a name (expected \"Therapy\", {{name}} or {{group: {{name}}}})")
+            continue
+        rows.append(map_record("customer_groups", item, endpoint, problems, context, where=where))
+    return rows
 
 
 BRANCH_CODE_SOURCES = ("code", "name")  # a branch record of `branches`: {id, code, name}
