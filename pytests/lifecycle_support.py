@@ -4,6 +4,7 @@ seed), and readers for the published lifecycle files."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -34,3 +35,10 @@ def table_rows(html: str, table_id: str) -> list[str]:
     body = re.search(r"<tbody>(.*?)</tbody>", m.group(1), re.S)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.group(1) if body else "", re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in rows]
+
+
+def worklist_data(html: str) -> list[dict]:
+    """The rows the report's worklist grid is built from."""
+    m = re.search(r'<script type="application/json" id="worklist-data">(.*?)</script>', html, re.S)
+    assert m, "no worklist data in the report"
+    return json.loads(m.group(1))

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pytests.lifecycle_support import project_with_exceptions, table_rows
+from pytests.lifecycle_support import project_with_exceptions, table_rows, worklist_data
 from pytests.test_run_support import (  # noqa: F401 - fixture
     SAMPLE_EXPORT,
     baseline,
@@ -129,7 +129,7 @@ def test_day2_acknowledged_leaves_the_worklist_and_is_still_counted(sequence) ->
     html = (run / "report.html").read_text()
     assert any(r.startswith(f"{CUSTOMER} {RULE}") for r in table_rows(html, "acknowledged"))
     assert any(r.startswith(f"{CUSTOMER} {RULE} {DAY2} {DAY2}") and r.endswith("applied") for r in table_rows(html, "exceptions"))
-    assert not any(r.startswith(f"{CUSTOMER} ") and RULE in r for r in table_rows(html, "worklist"))
+    assert not [r for r in worklist_data(html) if (str(r["customer_id"]), r["rule_id"]) == (CUSTOMER, RULE)]
 
 
 def test_day3_the_expired_acknowledgement_is_open_again_and_days_open_grew(sequence) -> None:
@@ -177,3 +177,42 @@ def test_every_worklist_is_in_catalogue_order_and_the_lifecycle_columns_follow_a
         for r in read_csv(run / "worklist.csv"):
             days_open = (dt.date.fromisoformat(day) - dt.date.fromisoformat(r["first_seen"])).days
             assert int(r["days_open"]) == days_open and r["status"] in {"new", "persisting"}
+
+
+@pytest.mark.browser
+def test_day3_report_searches_sorts_and_shows_a_rules_rows_offline(sequence, offline_page, artifacts_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    page, run = offline_page, sequence[DAY3]
+    worklist = read_csv(run / "worklist.csv")
+    page.goto((run / "report.html").resolve().as_uri())
+    page.wait_for_selector("#worklist[data-ready=true]")
+    rows = page.locator("#worklist .tabulator-row:not(.tabulator-group)")
+    assert rows.count() == len(worklist) and page.context.external_requests == []
+    shown = [(int(c), r) for c, r in zip(
+        page.locator('#worklist [tabulator-field="customer_id"].tabulator-cell').all_inner_texts(),
+        page.locator('#worklist [tabulator-field="rule_id"].tabulator-cell').all_inner_texts(),
+    )]  # fmt: skip
+    assert shown == [(int(r["customer_id"]), r["rule_id"]) for r in worklist]  # catalogue order, as worklist.csv
+    # a click on a rule: its rows, its SOP sentence and its action
+    page.locator(f'#rule-lifecycle a.rule-link[data-rule="{RULE}"]').click()
+    expect(rows).to_have_count(sum(1 for r in worklist if r["rule_id"] == RULE))
+    assert "should not contain any patients" in page.locator("#rule-panel-sentence").inner_text()
+    assert page.locator("#rule-panel-action").inner_text() == worklist[0]["action"]
+    page.select_option("#filter-rule", "")
+    # search narrows to the rows that mention the text
+    page.fill("#worklist-search", CUSTOMER)
+    expect(rows).to_have_count(sum(1 for r in worklist if CUSTOMER in " ".join(r.values())))
+    page.fill("#worklist-search", "")
+    expect(rows).to_have_count(len(worklist))
+    # oldest first: days_open never grows down the grid
+    page.select_option("#worklist-view", "oldest")
+    days = [int(t) for t in page.locator('#worklist [tabulator-field="days_open"].tabulator-cell').all_inner_texts()]
+    assert days == sorted(days, reverse=True) and days[0] == 2
+    # by owner: one group per owner, every row under one
+    page.select_option("#worklist-view", "owner")
+    owners = {r["owner_staff_id"] or "" for r in worklist}
+    expect(page.locator("#worklist .tabulator-group")).to_have_count(len(owners))
+    expect(rows).to_have_count(len(worklist))
+    page.screenshot(path=str(artifacts_dir / "report-lifecycle.png"), full_page=True)
+    assert page.console_errors == []

@@ -32,6 +32,7 @@ class Lifecycle:
     resolved: list[dict[str, Any]] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)  # every seed row, with its state on D
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # rule_id -> COUNT_KEYS
+    rule_text: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule_id -> title, sop_sentence, action
 
 
 def collect(query: Query, exists: Callable[[str, str], bool], base_columns: Sequence[str], order: dict[str, int]) -> Lifecycle:
@@ -40,7 +41,7 @@ def collect(query: Query, exists: Callable[[str, str], bool], base_columns: Sequ
     if not exists(*SOP_FINDINGS):
         return life
     life.available = True
-    wanted = (*base_columns, "as_of_date", "last_seen", "is_acknowledged", *LIFECYCLE_COLUMNS, *ACKNOWLEDGEMENT_COLUMNS)
+    wanted = (*base_columns, "rule_order", "as_of_date", "last_seen", "is_acknowledged", *LIFECYCLE_COLUMNS, *ACKNOWLEDGEMENT_COLUMNS)
     columns = ", ".join(dict.fromkeys(wanted))
     rows = query(f"select {columns} from juvonno_sop.sop_findings")
     rows.sort(key=lambda r: (order.get(str(r["rule_id"]), 10**6), str(r["rule_id"]), _as_int(r["customer_id"])))

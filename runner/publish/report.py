@@ -4,14 +4,22 @@ no CDN, no font, no request of any kind), rendered from templates/report.html.j2
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The worklist's table library, inlined so the page needs no network (MIT, LICENSE beside it).
+TABLE_LIBRARY = Path(__file__).parent / "vendor" / "tabulator-6.5.3"
+WORKLIST_FIELDS = (
+    "customer_id", "chart_num", "group_name", "rule_id", "rule_order", "rule_title", "expected_group",
+    "detail", "action", "status", "first_seen", "days_open", "owner_staff_id", "owner_role",
+)
 
 OUTCOME_LABEL = {
     "passed": "Passed: no rule hit, every check green",
@@ -46,9 +54,33 @@ def render(ctx: dict[str, Any]) -> str:
         "sparklines": {r["rule_id"]: sparkline(trend, r["rule_id"]) for r in rules},
         "group_options": group_options,
         "lifecycle": ctx.get("lifecycle"),
+        "worklist_json": script_json([_worklist_row(i, w) for i, w in enumerate(worklist)]),
+        "rule_text_json": script_json(getattr(ctx.get("lifecycle"), "rule_text", None) or {}),
+        "table_library_js": Markup(_vendored("tabulator.min.js")),
+        "table_library_css": Markup(_vendored("tabulator.min.css")),
         "invoicing_columns": list(ctx["invoicing"][0].keys()) if ctx.get("invoicing") else [],
     }
     return env.get_template("report.html.j2").render(**context)
+
+
+def script_json(value: object) -> Markup:
+    """JSON for a <script type="application/json"> block: nothing in it can close the tag."""
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _worklist_row(index: int, row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in WORKLIST_FIELDS}
+    out["key"] = index
+    return out
+
+
+@lru_cache(maxsize=None)
+def _vendored(name: str) -> str:
+    text = (TABLE_LIBRARY / name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise ValueError(f"{name} cannot be inlined: it contains a closing tag")
+    return text
 
 
 def bar_chart(items: Sequence[tuple[str, int]], *, title: str, width: int = 560) -> Markup:

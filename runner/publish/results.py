@@ -101,8 +101,12 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
         hits = dict(rule_hits_from_dbt)
     else:
         f.missing.append("juvonno_sop.sop_violations")
+    rule_text: dict[str, dict[str, Any]] = {}
     if have_rules:
-        for r in query("select rule_id, rule_order, title, severity from juvonno_seeds.sop_rules order by rule_order"):
+        for r in query(
+            "select rule_id, rule_order, title, severity, sop_sentence, action from juvonno_seeds.sop_rules order by rule_order"
+        ):
+            rule_text[str(r["rule_id"])] = {"title": r["title"], "sop_sentence": r["sop_sentence"], "action": r["action"]}
             f.rules.append(
                 {
                     "rule_id": str(r["rule_id"]),
@@ -120,6 +124,7 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
 
     if have_violations:
         f.lifecycle = lifecycle.collect(query, lambda s, n: relation_exists(query, s, n), VIOLATION_COLUMNS, order)
+        f.lifecycle.rule_text = rule_text
         if f.lifecycle.available:
             rows = f.lifecycle.open
             for r in f.rules:
