@@ -101,6 +101,16 @@ def test_retry_after_is_honoured(tmp_path: Path, api) -> None:
     assert waits and all(line.endswith("in 2.00 s") for line in waits), waits
 
 
+def test_a_server_side_rate_limit_is_survived(tmp_path: Path, sample_export: Path, api) -> None:
+    """The server accepts 60 requests a second and answers 429 + Retry-After: 1 beyond that; the client
+    (allowed 500/s here) must back off, everyone at once, and still finish with the whole export."""
+    with ReplayServer(api, SENTINEL_KEY, Faults(rate_limit=60, retry_after="1")) as server:
+        done = pull_cli(tmp_path / "export", server.url, "--api-retries", "10")
+    assert done.code == 0, done.console
+    assert server.statuses().get(429, 0) >= 1, server.statuses()
+    assert_same_export(tmp_path / "export", sample_export, api)
+
+
 def test_bad_record_exits_2_naming_endpoint_and_id_without_personal_data(tmp_path: Path, sample_export: Path) -> None:
     api = api_from_export(sample_export)
     first = min(api.listed)
@@ -254,3 +264,27 @@ def test_relative_export_dir(tmp_path: Path, api) -> None:
                               env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "nightly" / "customers.csv").is_file()
+
+
+def test_reuse_days_reads_settled_windows_once_then_reuses_them(tmp_path: Path, sample_export: Path, api) -> None:
+    import datetime as dt
+
+    export = tmp_path / "export"
+    with ReplayServer(api, SENTINEL_KEY) as server:
+        first = pull_cli(export, server.url, "--reuse-days", "30")
+    assert first.code == 0, first.console
+    cache = tmp_path / ".export.pull-cache"
+    assert any(cache.iterdir()) and oct(cache.stat().st_mode & 0o777) == "0o700"
+    with ReplayServer(api, SENTINEL_KEY) as server:
+        second = pull_cli(export, server.url, "--reuse-days", "30")
+    assert second.code == 0, second.console
+    settled = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=30)
+    ends = {dt.date.fromisoformat(end) for _, _, end in server.windows}
+    assert ends and min(ends) >= settled, "a settled window was read again"
+    assert "settled window(s) reused" in second.stdout
+    assert_same_export(export, sample_export, api)
+    assert files_holding(tmp_path, SENTINEL_KEY) == []
+    with ReplayServer(api, SENTINEL_KEY) as server:  # switched off: everything read, no copy kept
+        third = pull_cli(export, server.url)
+    assert third.code == 0 and not cache.exists()
+    assert len({start for _, start, _ in server.windows}) > len(ends)

@@ -211,8 +211,15 @@ api_backoff = _option(
 )
 
 
+reuse_days = _option(
+    "--reuse-days", env="REUSE_DAYS", type=click.IntRange(min=0), default=0, show_default=True,
+    help="Take appointments older than this many days as settled: read each month once after it settles, "
+    "then reuse it from the last pull (0: read everything every night).",
+)
+
+
 def api_options(command):  # type: ignore[no-untyped-def]
     """The API options shared by `pull` and `run --pull`."""
-    for option in reversed((api_url, since, days_ahead, icbt_file, api_timeout, api_concurrency, api_rate, api_retries, api_backoff)):
+    for option in reversed((api_url, since, days_ahead, reuse_days, icbt_file, api_timeout, api_concurrency, api_rate, api_retries, api_backoff)):
         command = option(command)
     return command

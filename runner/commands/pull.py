@@ -23,6 +23,7 @@ def pull_request(export_dir: Path, api_url: str | None, **settings):  # type: ig
         since=settings["since"],
         days_ahead=settings["days_ahead"],
         icbt_file=settings["icbt_file"],
+        reuse_days=settings["reuse_days"],
         http=HttpSettings(
             timeout=settings["api_timeout"],
             concurrency=settings["api_concurrency"],

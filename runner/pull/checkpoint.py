@@ -54,3 +54,9 @@ class Checkpoints:
 
     def put(self, unit: str, value: Any) -> None:
         write_durably(self._path(unit), json.dumps(value, separators=(",", ":")).encode())
+
+    def move_into(self, other: Checkpoints, prefix: str) -> None:
+        """Hand the units named `prefix*` over to `other` (the reuse cache), replacing its copies."""
+        for path in self.folder.glob(f"{prefix}*.json"):
+            os.replace(path, other.folder / path.name)
+        fsync_dir(other.folder)

@@ -127,21 +127,47 @@ def _branch_of(record: dict[str, Any], branches: dict[int, str], problems: Probl
     return branches[bid]
 
 
+@dataclass
+class Reuse:
+    """`--reuse-days N`: appointments older than N days are taken not to change any more, so a
+    window that ended more than N days ago is read once after that and then taken from the cache."""
+
+    cache: Checkpoints
+    days: int
+    today: dt.date
+    used: int = 0
+
+    def get(self, unit: str, end: dt.date) -> Any | None:
+        settled = end < self.today - dt.timedelta(days=self.days)
+        saved = self.cache.get(unit) if settled else None
+        if saved is None or dt.date.fromisoformat(saved.get("fetched_on", "1970-01-01")) <= end + dt.timedelta(days=self.days):
+            return None  # not cached, or fetched before it settled
+        self.used += 1
+        return saved
+
+
 async def fetch_appointments(
-    api: ApiClient, store: Checkpoints, branches: dict[int, str], since: dt.date, until: dt.date, pulled: Pulled
+    api: ApiClient,
+    store: Checkpoints,
+    branches: dict[int, str],
+    since: dt.date,
+    until: dt.date,
+    pulled: Pulled,
+    reuse: Reuse | None = None,
 ) -> None:
     """Every window's appointments and encounters into `pulled` (problems collected, not raised)."""
     gate = asyncio.Semaphore(WINDOWS_IN_FLIGHT)
+    today = dt.datetime.now(dt.timezone.utc).date()
 
     async def one(window: tuple[dt.date, dt.date]) -> tuple[Rows, Rows, Problems]:
         unit = f"appointments-{window[0]}-{window[1]}"
-        saved = store.get(unit)
+        saved = store.get(unit) or (reuse.get(unit, window[1]) if reuse else None)
         if saved is not None:
             return saved["appointments"], saved["encounters"], Problems()
         async with gate:
             appointments, encounters, problems = await _fetch_window(api, branches, window)
         if problems.count == 0:
-            store.put(unit, {"appointments": appointments, "encounters": encounters})
+            store.put(unit, {"appointments": appointments, "encounters": encounters, "fetched_on": str(today)})
         return appointments, encounters, problems
 
     async with asyncio.TaskGroup() as group:

@@ -28,6 +28,7 @@ from runner.pull.checkpoint import Checkpoints, write_durably
 from runner.pull.errors import BadApiData, PullError
 from runner.pull.fetch import (
     Pulled,
+    Reuse,
     fetch_appointments,
     fetch_customers,
     fetch_reference,
@@ -48,6 +49,7 @@ class PullRequest:
     since: dt.date | None = None
     days_ahead: int = 365
     icbt_file: Path | None = None
+    reuse_days: int = 0  # 0: every window is read every night
     http: HttpSettings = HttpSettings()
 
 
@@ -168,9 +170,15 @@ def _pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice, expor
     exported_at = started.strftime("%Y-%m-%dT%H:%M:%SZ")
     until = started.date() + dt.timedelta(days=request.days_ahead)
     store = _resume_state(request, state_dir, until)
+    cache_dir = export_dir.with_name(f".{export_dir.name}.pull-cache")
+    reuse = None
+    if request.reuse_days:
+        reuse = Reuse(Checkpoints(cache_dir), request.reuse_days, started.date())
+    else:
+        shutil.rmtree(cache_dir, ignore_errors=True)  # reuse switched off: no copy of the data kept
     host = urlsplit(request.api_url).netloc
     voice.info(f"pull: from {host} into {export_dir} (appointments up to {until})")
-    pulled, counts = asyncio.run(_fetch_all(request, key, redact, store, until, voice))
+    pulled, counts = asyncio.run(_fetch_all(request, key, redact, store, until, voice, reuse))
     if pulled.problems.count:
         raise BadApiData(pulled.problems.lines())
     staged = state_dir / "export"
@@ -186,13 +194,15 @@ def _pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice, expor
     write_manifest(staged, exported_at, files)
     _validate(staged, state_dir / "validate")
     publish(staged, export_dir)
+    if reuse is not None:
+        store.move_into(reuse.cache, "appointments-")
     rows = ", ".join(f"{t} {len(r)}" for t, r in pulled.tables.items())
     voice.info(f"pull: export written to {export_dir}: {rows}; {counts}")
     return ExitCode.OK
 
 
 async def _fetch_all(
-    request: PullRequest, key: str, redact: Redactor, store: Checkpoints, until: dt.date, voice: _Voice
+    request: PullRequest, key: str, redact: Redactor, store: Checkpoints, until: dt.date, voice: _Voice, reuse: Reuse | None
 ) -> tuple[Pulled, str]:
     pulled = Pulled()
     async with ApiClient(request.api_url, key, request.http, redact) as api:
@@ -203,7 +213,7 @@ async def _fetch_all(
             since = request.since or min((dt.date.fromisoformat(c["created"][:10]) for c in customers), default=until)
             windows = month_windows(since, until)
             voice.info(f"pull: appointments and encounters in {len(windows)} monthly window(s) from {since}")
-            await fetch_appointments(api, store, branches, since, until, pulled)
+            await fetch_appointments(api, store, branches, since, until, pulled, reuse)
             pulled.tables.update(staff=staff, customers=customers, customer_groups=groups)
             pulled.tables["appointments"] = _unique_by_id(pulled.tables["appointments"])
             pulled.tables["encounters"] = _unique_by_id(pulled.tables["encounters"])
@@ -211,7 +221,12 @@ async def _fetch_all(
         except BaseExceptionGroup as group:  # a window's task failed: report its reason, not the group
             raise _first_pull_error(group) from None
     resumed = len(store.resumed)
-    return pulled, f"{api.requests} requests, {api.retried} retried" + (f", {resumed} part(s) resumed" if resumed else "")
+    reused = reuse.used if reuse else 0
+    return pulled, (
+        f"{api.requests} requests, {api.retried} retried"
+        + (f", {resumed} part(s) resumed" if resumed else "")
+        + (f", {reused} settled window(s) reused" if reused else "")
+    )
 
 
 def _first_pull_error(group: BaseExceptionGroup) -> BaseException:
