@@ -205,26 +205,39 @@ def test_a_failure_midway_leaves_no_export_and_the_next_pull_resumes(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
 
 
+def kill_after_a_window(export: Path, url: str) -> None:
+    """Start a pull, SIGKILL it once its first date window is checkpointed."""
+    slow = ("--api-rate", "40")  # slow enough to be killed between two windows
+    cmd = [str(CLI), "pull", "--api-url", url, "--export-dir", str(export), *FAST, *slow]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(REPO),
+                            env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}), start_new_session=True)
+    checkpoints = export.with_name(f".{export.name}.pull") / "checkpoints"
+    deadline = time.monotonic() + 120
+    while not (checkpoints.is_dir() and any(p.name.startswith("appointments-") for p in checkpoints.iterdir())):
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        assert time.monotonic() < deadline, "no window was checkpointed"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def test_sigkill_midway_of_a_first_pull_leaves_no_export(tmp_path: Path, api) -> None:
+    export = tmp_path / "export"
+    with ReplayServer(api, SENTINEL_KEY) as server:
+        kill_after_a_window(export, server.url)
+    no_export_left(export)
+    assert files_holding(tmp_path, SENTINEL_KEY) == []
+
+
 def test_sigkill_midway_keeps_the_previous_export_then_a_pull_replaces_it(tmp_path: Path, sample_export: Path, api) -> None:
     export = tmp_path / "export"
     with ReplayServer(api, SENTINEL_KEY) as server:
         assert pull_cli(export, server.url).code == 0
     before = {p.name: p.read_bytes() for p in export.iterdir()}
 
-    slow = ("--api-rate", "40")  # slow enough to be killed between two windows
     with ReplayServer(api, SENTINEL_KEY) as server:
         port = server.port
-        cmd = [str(CLI), "pull", "--api-url", server.url, "--export-dir", str(export), *FAST, *slow]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(REPO),
-                                env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}), start_new_session=True)
-        checkpoints = tmp_path / ".export.pull" / "checkpoints"
-        deadline = time.monotonic() + 120
-        while not (checkpoints.is_dir() and any(p.name.startswith("appointments-") for p in checkpoints.iterdir())):
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            assert time.monotonic() < deadline, "no window was checkpointed"
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        kill_after_a_window(export, server.url)
     assert {p.name: p.read_bytes() for p in export.iterdir()} == before  # the previous export, untouched
 
     with ReplayServer(api, SENTINEL_KEY, port=port) as server:
