@@ -1,6 +1,16 @@
-{#- The as-of date D of the export, as a SQL date literal. Set by the runner
-    (--vars as_of_date); a hand-run `dbt build` without it evaluates as of today. -#}
+{#- The as-of date D of the export, as a SQL date literal. The runner sets it
+    (--vars as_of_date); on the dev target `juvonno-dq dev` recorded the export's
+    as-of date in the development warehouse (juvonno_dev_context.as_of), so a plain
+    `dbt build` by hand evaluates the export as of its own date. Else today. -#}
 {% macro as_of_date() -%}
-    {%- set value = var('as_of_date') or modules.datetime.date.today().isoformat() -%}
+    {%- set value = var('as_of_date') or dev_as_of_date() or modules.datetime.date.today().isoformat() -%}
     cast('{{ value }}' as date)
+{%- endmacro %}
+
+{% macro dev_as_of_date() -%}
+    {%- if execute and target.name == 'dev' -%}
+        {%- set rows = run_query("select cast(as_of_date as varchar) from juvonno_dev_context.as_of") -%}
+        {{- return(rows.columns[0].values()[0] if rows and rows.rows | length else none) -}}
+    {%- endif -%}
+    {{- return(none) -}}
 {%- endmacro %}

@@ -96,6 +96,8 @@ class DbtHarness:
             "--target-path", str(self.target_path),
             "--log-path", str(self.log_path),
             "--vars", json.dumps(vars_),
+            # profiles.yml's default target is the data team's dev warehouse
+            *(() if "--target" in extra else ("--target", "duckdb")),
             *extra,
         ]
         overrides = {"JUVONNO_DQ_DUCKDB_PATH": str(self.db_path), **(env or {})}

@@ -111,6 +111,13 @@ share_group = _option(
     metavar="NAME",
     help="A Unix group that may read the published runs and OUT/latest (0750/0640, chgrp); default: private to the service user.",
 )
+dev_warehouse = path_option(
+    "--warehouse",
+    env="DEV_DUCKDB_PATH",
+    dir_okay=False,
+    default=None,
+    help="The development warehouse file (profiles.yml's dev target; default dq-dev/juvonno_dev.duckdb in the project).",
+)
 generate_out = path_option(
     "--out",
     env="GENERATE_OUT",
