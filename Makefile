@@ -13,6 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "juvonno-dq needs Python 3.11, and $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
@@ -27,4 +28,4 @@ test-fast: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow"
 
 clean:
-	rm -rf $(VENV) target logs dq-output .pytest_cache
+	rm -rf $(VENV) target logs dq-output .pytest_cache dq-dev/*.duckdb dq-dev/*.duckdb.wal
