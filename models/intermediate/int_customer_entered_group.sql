@@ -1,5 +1,6 @@
 -- One row per non-deleted customer: the date it entered its current group set,
--- from the snapshot history. The current record's valid_from date, but the
+-- from the group history (the snapshot, or the append-only history on Spark:
+-- macros/history/group_history.sql). The current record's valid_from date, but the
 -- customer's created date when that record starts at the customer's first
 -- snapshot date (the first export it appears in). When the snapshot has no
 -- current record for the customer's current group set (e.g. `dbt run` without
@@ -23,13 +24,7 @@ group_sets as (
 ),
 
 history as (
-
-    select
-        customer_id,
-        group_set,
-        cast(dbt_valid_from as date) as valid_from_date,
-        dbt_valid_to
-    from {{ ref('snp_customer_groups') }}
+{{ group_history_stretches() }}
 
 ),
 
@@ -45,7 +40,7 @@ current_records as (
 
     select customer_id, group_set, valid_from_date
     from history
-    where dbt_valid_to is null
+    where is_current
 
 ),
 
