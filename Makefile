@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test test-fast clean
+.PHONY: install install-spark demo test test-fast clean
 
 install: $(STAMP)
 
@@ -17,6 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+# The Spark target's extra (pyspark, dbt-spark; Java 17 from the system): CI and
+# whoever runs --target spark. `make demo` does not need it.
+SPARK_STAMP := $(VENV)/.installed-spark
+install-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,spark]'
+	touch $(SPARK_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/juvonno-dq demo

@@ -236,10 +236,23 @@ def run_expectations(
     finally:
         _dispose(datasource)
 
+    return outcome_of(list(result.run_results.values()), kinds, dbt_rule_hits, context, data_docs_dir, build_docs, started)
+
+
+def outcome_of(
+    validations: list[Any],
+    kinds: dict[str, str],
+    dbt_rule_hits: dict[str, int],
+    context: Any,
+    data_docs_dir: Path,
+    build_docs: bool,
+    started: float,
+) -> GxOutcome:
+    """The GxOutcome of suite validation results (any data source), Data Docs built."""
     suite_outcomes: list[SuiteOutcome] = []
     rules: list[RuleExpectationOutcome] = []
     errors: list[str] = []
-    for validation in result.run_results.values():
+    for validation in validations:
         name = validation.suite_name
         evaluated = len(validation.results)
         successful = sum(1 for r in validation.results if r.success)

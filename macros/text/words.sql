@@ -32,3 +32,8 @@
 {% macro duckdb__split_words(text_expr) -%}
     unnest(regexp_split_to_array(lower({{ text_expr }}), '[^\p{L}]+'))
 {%- endmacro %}
+
+{#- Spark: Java's regular expressions know `\p{L}`; lower() is Unicode-aware. -#}
+{% macro spark__split_words(text_expr) -%}
+    explode(split(lower({{ text_expr }}), '[^\\p{L}]+'))
+{%- endmacro %}

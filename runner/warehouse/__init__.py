@@ -1,7 +1,7 @@
 """Where a run builds and publishes: one implementation per kind of dbt target.
 
 The pipeline talks to the warehouse only through `Warehouse`; DuckDB lives in
-`duckdb.py`, PostgreSQL in `postgres.py`.
+`duckdb.py`, PostgreSQL in `postgres.py`, Spark in `spark.py`.
 """
 
 from __future__ import annotations
@@ -61,4 +61,8 @@ def open_warehouse(target: str, out: Path, warehouse_path: Path | None = None) -
         from runner.warehouse.postgres import PostgresWarehouse
 
         return PostgresWarehouse(out=out)
-    raise WarehouseError(f"unknown target {target!r}: profiles.yml defines duckdb and postgres")
+    if target == "spark":
+        from runner.warehouse.spark import SparkWarehouse
+
+        return SparkWarehouse(out=out)
+    raise WarehouseError(f"unknown target {target!r}: profiles.yml defines duckdb, postgres and spark")
