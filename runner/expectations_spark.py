@@ -63,7 +63,7 @@ def run_expectations_spark(
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
     import great_expectations as gx
 
-    data_docs_dir = Path(run_dir) / DATA_DOCS_DIR
+    data_docs_dir = Path(run_dir).resolve() / DATA_DOCS_DIR  # GX wants it absolute (a relative --out)
     context = _make_context(data_docs_dir)
     datasource = context.data_sources.add_spark(name="warehouse")
     validations = []

@@ -6,10 +6,9 @@ raw layer's type (docs/ARCHITECTURE.md "Raw column types"): ids and integers
 bigint, dates date, datetimes/text/enums string. Absent optional files load as
 empty tables; `export_files` records what was loaded.
 
-Spark has no multi-table transaction: each table is written under a
-`<name>__loading` name first and only renamed into place once every table has
-loaded, so a refused file leaves the previous raw tables as they were. The raw
-database is private to the run's build (runner/warehouse/spark.py).
+Spark has no multi-table transaction, and needs none here: the raw database is
+new and private to the run's build (runner/warehouse/spark.py), nothing reads it
+before the build is published, and a failed load discards the whole build.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ SPARK_TYPE = {
     ColumnType.TEXT: "string",
     ColumnType.ENUM: "string",
 }
-_LOADING = "__loading"
 
 
 def q(identifier: str) -> str:
@@ -97,23 +95,11 @@ def _export_files_frame(spark: Any, export: ValidatedExport) -> Any:
 
 
 def load_spark(spark: Any, export: ValidatedExport, database: str) -> None:
-    """Load every contract table of a validated export into `database`."""
+    """Load every contract table of a validated export into `database` (the build's raw)."""
     if not export.ok:
         raise ValueError(f"refusing to load an export with {len(export.problems)} problem(s)")
     spark.sql(f"create database if not exists {q(database)}")
     frames = {name: _table_frame(spark, table, export.files.get(name)) for name, table in TABLES.items()}
     frames["export_files"] = _export_files_frame(spark, export)
-    written: list[str] = []
-    try:
-        for name, frame in frames.items():
-            loading = f"{q(database)}.{q(name + _LOADING)}"
-            spark.sql(f"drop table if exists {loading}")
-            frame.write.format("parquet").mode("overwrite").saveAsTable(f"{database}.{name}{_LOADING}")
-            written.append(name)
-    except BaseException:
-        for name in written:
-            spark.sql(f"drop table if exists {q(database)}.{q(name + _LOADING)}")
-        raise
-    for name in written:
-        spark.sql(f"drop table if exists {q(database)}.{q(name)}")
-        spark.sql(f"alter table {q(database)}.{q(name + _LOADING)} rename to {q(database)}.{q(name)}")
+    for name, frame in frames.items():
+        frame.write.format("parquet").mode("overwrite").saveAsTable(f"{q(database)}.{q(name)}")

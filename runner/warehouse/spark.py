@@ -2,7 +2,7 @@
 
 ```
 <prefix>_r<run>_raw, _seeds, _staging, ..., _sop    one run's build: tables (dbt schema <prefix>_r<run>)
-<prefix>_raw, <prefix>_sop, ...                      published: one view per build table
+<prefix>_sop, _invoicing, _history, _seeds          published: one view per table of the run
 <prefix>_control.publishes                           which run is published (append-only)
 ```
 
@@ -10,8 +10,8 @@ Spark cannot rename a database nor move a table between databases, so a run buil
 in databases of its own (state carried over by copy from the published run: group
 history, run history) and publish() switches the published views to it:
 
-1. every view of every layer is replaced (`create or replace view`) in LAYERS order,
-   `sop` last; each replacement is atomic, the set of them is not;
+1. every view of the analysts' layers is replaced (`create or replace view`) in
+   PUBLISHED_LAYERS order, `sop` last; each replacement is atomic, the set is not;
 2. a row in `<prefix>_control.publishes` makes the run the published one (the next
    run carries its state from there);
 3. views of tables the new run no longer has are dropped; runs older than the
@@ -42,6 +42,9 @@ ENV_SCHEMA = "JUVONNO_DQ_SPARK_SCHEMA"
 CANONICAL_PREFIX = "juvonno"
 LAYERS = ("raw", "seeds", "staging", "intermediate", "snapshots", "dq_tests", "invoicing", "history", "sop")
 CARRIED_LAYERS = ("snapshots", "history")
+# Published as views, in this order (sop last: the worklist's mart). The other
+# layers (raw with personal data, staging, ...) stay in the run's databases only.
+PUBLISHED_LAYERS = ("seeds", "invoicing", "history", "sop")
 KEEP_PUBLISHED = 2  # the published run and the one before (readers in flight)
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CANONICAL_RE = re.compile(r"(?<![\w.`])" + CANONICAL_PREFIX + r"_(" + "|".join(LAYERS) + r")(?!\w)")
@@ -165,7 +168,10 @@ class SparkWarehouse:
     def load_raw(self, export: Any) -> None:
         from runner.export.load_spark import load_spark
 
-        load_spark(self.spark, export, self._build_db("raw"))
+        try:
+            load_spark(self.spark, export, self._build_db("raw"))
+        except Exception as exc:  # noqa: BLE001 - Spark's message may quote a record: its class only
+            raise WarehouseError(f"Spark could not load the validated export ({type(exc).__name__}); nothing was published") from None
 
     def _to_build(self, sql: str) -> str:
         return _CANONICAL_RE.sub(lambda m: self._build_db(m.group(1)), sql)
@@ -208,7 +214,7 @@ class SparkWarehouse:
         databases = set(self._databases())
         if f"{build}_sop" not in databases:
             raise WarehouseError(f"the build has no {build}_sop database: nothing to publish")
-        for layer in LAYERS:
+        for layer in PUBLISHED_LAYERS:
             source = f"{build}_{layer}"
             if source not in databases:
                 continue
