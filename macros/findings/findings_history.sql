@@ -27,8 +27,20 @@
 {% macro delete_findings_from_as_of(relation) -%}
     {%- set existing = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) if execute else none -%}
     {%- if existing is not none -%}
-        delete from {{ existing }} where as_of_date >= {{ as_of_date() }}
+        {{ adapter.dispatch('delete_findings_from_as_of')(existing) }}
     {%- else -%}
         select 1 as nothing_to_delete
     {%- endif -%}
+{%- endmacro %}
+
+{% macro default__delete_findings_from_as_of(existing) -%}
+    delete from {{ existing }} where as_of_date >= {{ as_of_date() }}
+{%- endmacro %}
+
+{#- Spark (Parquet, no Delta): no `delete`; the history is partitioned by
+    as_of_date and D's partition is dropped. Later dates cannot exist: the runner
+    refuses an as-of date earlier than its history's latest. -#}
+{% macro spark__delete_findings_from_as_of(existing) -%}
+    {%- set value = var('as_of_date') or modules.datetime.date.today().isoformat() -%}
+    alter table {{ existing }} drop if exists partition (as_of_date = '{{ value }}')
 {%- endmacro %}

@@ -31,16 +31,18 @@
     {{ return('append') }}
 {%- endmacro %}
 
-{#- The incremental strategy that replaces one as-of date's rows. -#}
-{% macro group_history_incremental_strategy() -%}
-    {{ return(adapter.dispatch('group_history_incremental_strategy')()) }}
+{#- The incremental strategy that replaces one as-of date's rows of a history
+    keyed by as_of_date (unique_key elsewhere, partition_by on Spark, where
+    delete+insert and merge need Delta). Used by the group and findings histories. -#}
+{% macro as_of_date_incremental_strategy() -%}
+    {{ return(adapter.dispatch('as_of_date_incremental_strategy')()) }}
 {%- endmacro %}
 
-{% macro default__group_history_incremental_strategy() -%}
+{% macro default__as_of_date_incremental_strategy() -%}
     {{ return('delete+insert') }}
 {%- endmacro %}
 
-{% macro spark__group_history_incremental_strategy() -%}
+{% macro spark__as_of_date_incremental_strategy() -%}
     {{ return('insert_overwrite') }}
 {%- endmacro %}
 

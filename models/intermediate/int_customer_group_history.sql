@@ -8,7 +8,7 @@
         enabled=group_history_strategy() == 'append',
         schema='snapshots',
         materialized='incremental',
-        incremental_strategy=group_history_incremental_strategy(),
+        incremental_strategy=as_of_date_incremental_strategy(),
         unique_key='as_of_date',
         partition_by=['as_of_date'],
         on_schema_change='fail',

@@ -32,7 +32,7 @@ DEFAULT_MASTER = "local[2]"
 BASE_CONF = {
     "spark.sql.ansi.enabled": "false",
     "spark.sql.session.timeZone": "UTC",
-    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.shuffle.partitions": os.environ.get("JUVONNO_DQ_SPARK_SHUFFLE_PARTITIONS", "2"),
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.sources.partitionOverwriteMode": "dynamic",

@@ -4,14 +4,16 @@
 -- Each row carries its finding's lifecycle as of that date: `new` when the
 -- previous run of the instance (the latest earlier as-of date) did not hit this
 -- customer and rule, else `persisting` with the previous row's first_seen.
--- A same-date re-run replaces that date's rows (pre-hook + delete+insert).
+-- A same-date re-run replaces that date's rows (pre-hook + delete+insert; on
+-- Spark a dropped partition + insert_overwrite: as_of_date_incremental_strategy()).
 
 {{
     config(
         materialized='incremental',
         schema='history',
-        incremental_strategy='delete+insert',
+        incremental_strategy=as_of_date_incremental_strategy(),
         unique_key='as_of_date',
+        partition_by=['as_of_date'],
         full_refresh=false,
         on_schema_change='append_new_columns',
         pre_hook="{{ delete_findings_from_as_of(this) }}",
