@@ -104,3 +104,17 @@ def test_the_owner_unit_test_passes(built) -> None:
     h, _run = built
     run = h.dbt("test", "--select", "int_customer_owners,test_type:unit", as_of=SAMPLE_AS_OF)
     assert [r["status"] for r in run.results] == ["pass"], [(r["name"], r["message"]) for r in run.results]
+
+
+def test_the_report_lists_the_bad_rows(built) -> None:
+    from pytests.test_report import _ctx
+    from runner.publish import report
+
+    h, _run = built
+    lines = lifecycle.exception_problems(_dict_query(h), _exists(h))
+    ctx = _ctx()
+    ctx["summary"]["worklist"]["exception_problems"] = lines
+    ctx["lifecycle"] = lifecycle.Lifecycle(available=True)
+    html = report.render(ctx)
+    listed = html.split('id="exception-problems"')[1].split("</ul>")[0]
+    assert all(line in listed for line in lines) and REASON not in html

@@ -193,6 +193,7 @@ def summary_worklist(f: Findings) -> dict[str, Any]:
             {k: str(e[k]) if e[k] is not None else None for k in ("customer_id", "rule_id", "expires_on", "state")}
             for e in f.lifecycle.exceptions
         ],
+        "exception_problems": f.exception_problems,  # ids and the problem, never the reason
     }
 
 
