@@ -9,6 +9,7 @@ import click
 
 from runner import options
 from runner.exit_codes import ExitCode
+from runner.commands.bench import bench
 from runner.commands.demo import demo
 from runner.commands.dev import dev
 from runner.commands.generate import generate
@@ -31,6 +32,7 @@ cli.add_command(generate)
 cli.add_command(demo)
 cli.add_command(pull)
 cli.add_command(dev)
+cli.add_command(bench)
 
 # --config before the command name (`juvonno-dq --config F run`) and after it
 # (`juvonno-dq run --config F`), for every command, including ones added above later.

@@ -230,3 +230,54 @@ def api_options(command):  # type: ignore[no-untyped-def]
     for option in reversed((api_url, since, days_ahead, reuse_days, icbt_file, api_timeout, api_concurrency, api_rate, api_retries, api_backoff)):
         command = option(command)
     return command
+
+# -- juvonno-dq bench ------------------------------------------------------------
+def _scales(_ctx: click.Context, _param: click.Parameter, value: str | tuple[str, ...]) -> tuple[str, ...]:
+    items = value if isinstance(value, tuple) else tuple(v.strip() for v in str(value).split(",") if v.strip())
+    for item in items:
+        if item != "sample" and not (item.isdigit() and int(item) > 0):
+            raise click.BadParameter(f"{item!r} is neither a number of customers nor 'sample'")
+    return items
+
+
+bench_scales = _option(
+    "--scales",
+    env="BENCH_SCALES",
+    default="10000,100000,1000000",
+    show_default=True,
+    callback=_scales,
+    help="Comma-separated export sizes in customers ('sample' = the spec's 60-customer sample).",
+)
+bench_runs = _option(
+    "--runs", env="BENCH_RUNS", type=click.IntRange(min=1), default=3, show_default=True, help="Measured runs per tool and scale."
+)
+bench_warmup = _option(
+    "--warmup", env="BENCH_WARMUP", type=click.IntRange(min=0), default=1, show_default=True, help="Unmeasured runs first."
+)
+bench_seed = _option("--seed", env="BENCH_SEED", type=int, default=11, show_default=True, help="Generator seed of the exports.")
+bench_dir = path_option(
+    "--bench-dir",
+    env="BENCH_DIR",
+    file_okay=False,
+    default=Path(".bench"),
+    show_default=True,
+    help="Cache of generated exports and work folders (git-ignored).",
+)
+bench_report = path_option(
+    "--report",
+    env="BENCH_REPORT",
+    dir_okay=False,
+    default=Path("BENCHMARKS.md"),
+    show_default=True,
+    help="Where to write the table; the raw figures go beside it as .json.",
+)
+bench_tools = _option(
+    "--tools",
+    env="BENCH_TOOLS",
+    default="runner,floor,chain",
+    show_default=True,
+    help="Comma-separated subset of runner, floor, chain.",
+)
+bench_note = _option(
+    "--note", env="BENCH_NOTE", default="", help="Conditions of the measurement, written under 'Conditions'."
+)

@@ -1,0 +1,176 @@
+"""The floor: DuckDB alone, one process, the same work as a run (no dbt, no GX).
+
+    python -m runner.bench.floor EXPORT_DIR MANIFEST_JSON DB_FILE
+
+1. read: every export file once into a text table (DuckDB's CSV reader), its
+   SHA-256 computed in a thread beside it;
+2. check: the contract's checks (required, pattern, enum, calendar date,
+   uniqueness) as one aggregate query per table, then the cast into the typed
+   raw table;
+3. models: seeds, then the compiled SQL of every model and the snapshot (from
+   `dbt compile`'s manifest.json, made outside the measurement) in dependency
+   order, each materialized as the project says;
+4. tests: the compiled SQL of every data test, counted.
+
+Prints one JSON object: wall and CPU seconds per phase, node and failure counts.
+The database file must be named as the one `dbt compile` saw (relation names in
+compiled SQL carry the database name, the file's stem).
+"""
+
+from __future__ import annotations
+
+import csv
+import graphlib
+import hashlib
+import json
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from runner.contract import PATTERN_BY_TYPE, TABLES, ColumnType, Table
+from runner.export.headers import map_headers, read_csv_sql, sql_string
+from runner.export.load import RAW_SCHEMA, quote, raw_column_sql
+
+SNAPSHOT_COLUMNS = (
+    "*, as_of_at as dbt_updated_at, as_of_at as dbt_valid_from, cast(null as timestamp) as dbt_valid_to, "
+    "md5(cast(customer_id as varchar) || cast(as_of_at as varchar)) as dbt_scd_id"
+)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_sql(table: Table, text_table: str, positions: dict[str, int]) -> str:
+    """One aggregate per table: how many values break each contract check."""
+    checks = []
+    for column in table.columns:
+        if column.name not in positions:
+            continue
+        v = f"nullif(trim(c{positions[column.name]}), '')"
+        if column.required:
+            checks.append(f"count(*) filter (where {v} is null)")
+        pattern = PATTERN_BY_TYPE.get(column.type)
+        if pattern:
+            checks.append(f"count(*) filter (where not regexp_full_match({v}, {sql_string(pattern)}))")
+        if column.type is ColumnType.DATE:
+            checks.append(f"count(*) filter (where {v} is not null and try_cast({v} as date) is null)")
+        if column.type is ColumnType.ENUM:
+            allowed = ", ".join(sql_string(a.lower()) for a in column.allowed)
+            checks.append(f"count(*) filter (where lower({v}) not in ({allowed}))")
+        if column.unique:
+            checks.append(f"count({v}) - count(distinct {v})")
+    return f"select {' + '.join(checks) or '0'} from {text_table}"
+
+
+def read_and_check(con: duckdb.DuckDBPyConnection, export_dir: Path) -> tuple[dict[str, float], int]:
+    timings: dict[str, float] = {}
+    problems = 0
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    files = {name: export_dir / f"{name}.csv" for name in TABLES}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = {name: pool.submit(_sha256, path) for name, path in files.items() if path.exists()}
+        read_s = check_s = 0.0
+        for name, table in TABLES.items():
+            path = files[name]
+            target = f"{RAW_SCHEMA}.{quote(table.name)}"
+            if not path.exists():
+                columns = ", ".join(raw_column_sql(c, None) for c in table.columns)
+                con.execute(f"create or replace table {target} as select {columns} where false")
+                continue
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                headers = next(csv.reader(fh))
+            hmap = map_headers(table, headers)
+            t0 = time.perf_counter()
+            con.execute(f"create temp table text_{name} as select * from {read_csv_sql(str(path), len(headers))}")
+            t1 = time.perf_counter()
+            problems += int(con.execute(_check_sql(table, f"text_{name}", hmap.positions)).fetchone()[0])  # type: ignore[index]
+            columns = [
+                raw_column_sql(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None)
+                for c in table.columns
+            ]
+            columns += [f"nullif(trim(c{pos}), '') as {quote(n)}" for pos, n in hmap.extras]
+            con.execute(f"create or replace table {target} as select {', '.join(columns)} from text_{name}")
+            con.execute(f"drop table text_{name}")
+            read_s += t1 - t0
+            check_s += time.perf_counter() - t1
+        for future in hashes.values():
+            future.result()
+    timings["read"], timings["check"] = round(read_s, 3), round(check_s, 3)
+    return timings, problems
+
+
+def _seed(con: duckdb.DuckDBPyConnection, node: dict[str, Any], project: Path) -> None:
+    types = {k: v for k, v in (node["config"].get("column_types") or {}).items()}
+    path = project / node["original_file_path"]
+    opts = f", types = {{{', '.join(f'{sql_string(k)}: {sql_string(v)}' for k, v in types.items())}}}" if types else ""
+    con.execute(f"create or replace table {node['relation_name']} as select * from read_csv({sql_string(str(path))}, header = true{opts})")
+
+
+def build_and_test(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], project: Path) -> dict[str, Any]:
+    nodes = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in {"seed", "model", "snapshot", "test"}}
+    graph = {uid: [d for d in n["depends_on"].get("nodes", []) if d in nodes] for uid, n in nodes.items()}
+    order = list(graphlib.TopologicalSorter(graph).static_order())
+    schemas = {n["schema"] for n in nodes.values() if n["resource_type"] != "test"}
+    for schema in schemas:
+        con.execute(f"create schema if not exists {quote(schema)}")
+    t0 = time.perf_counter()
+    built = tests = failures = 0
+    tests_s = 0.0
+    for uid in order:
+        node = nodes[uid]
+        kind, code = node["resource_type"], node.get("compiled_code") or ""
+        if kind == "seed":
+            _seed(con, node, project)
+        elif kind == "snapshot":
+            con.execute(f"create or replace table {node['relation_name']} as select {SNAPSHOT_COLUMNS} from ({code})")
+        elif kind == "model":
+            materialized = node["config"].get("materialized")
+            if materialized == "ephemeral":
+                continue
+            what = "view" if materialized == "view" else "table"
+            con.execute(f"create or replace {what} {node['relation_name']} as {code}")
+        else:
+            t = time.perf_counter()
+            failures += int(con.execute(f"select count(*) from ({code}) as t").fetchone()[0])  # type: ignore[index]
+            tests += 1
+            tests_s += time.perf_counter() - t
+            continue
+        built += 1
+    total = time.perf_counter() - t0
+    return {"models": round(total - tests_s, 3), "tests": round(tests_s, 3), "nodes_built": built, "tests_run": tests, "test_failures": failures}
+
+
+def main(argv: list[str]) -> None:
+    export_dir, manifest_path, db_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    project = Path(manifest["metadata"].get("project_root") or Path(__file__).resolve().parents[2])
+    c0, t0 = time.process_time(), time.perf_counter()
+    con = duckdb.connect(str(db_path))
+    try:
+        phases, problems = read_and_check(con, export_dir)
+        con.execute("checkpoint")
+        result = build_and_test(con, manifest, Path(__file__).resolve().parents[2])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    out = {
+        "phases": {"read": phases["read"], "check": phases["check"], "models": result.pop("models"), "tests": result.pop("tests")},
+        "contract_problems": problems,
+        **result,
+        "wall": round(time.perf_counter() - t0, 3),
+        "cpu": round(time.process_time() - c0, 3),
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
