@@ -20,6 +20,8 @@ from typing import Any
 import runner
 
 ERROR_STATUSES = {"error", "runtime error"}
+AS_OF_ENV = "JUVONNO_DQ_AS_OF_DATE"  # read by the as_of_date() macro
+RUN_ID_ENV = "JUVONNO_DQ_RUN_ID"  # read by the run_id() macro
 
 
 def project_dir() -> Path:
@@ -129,7 +131,6 @@ def build(
         "--project-dir", str(proj),
         "--profiles-dir", str(proj),
         "--target", target,
-        "--vars", json.dumps({"as_of_date": as_of, "run_id": run_id}),
         "--target-path", str(target_path),
         "--log-path", str(log_path),
         "--log-level", "none",  # console: nothing
@@ -140,7 +141,11 @@ def build(
         "--no-send-anonymous-usage-stats",
         "--no-version-check",
     ]  # fmt: skip
-    with _environ(env):
+    # The as-of date and run id go by environment, not --vars: a changed --vars makes
+    # dbt re-parse the whole project (~1.5 s); a changed env var re-parses only the
+    # files that read it (macros/as_of_date.sql, macros/run_id.sql).
+    run_env = {**env, AS_OF_ENV: as_of, RUN_ID_ENV: run_id}
+    with _environ(run_env):
         try:
             res = dbtRunner(callbacks=[_callback]).invoke(args)
         finally:

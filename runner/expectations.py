@@ -179,7 +179,23 @@ def run_expectations(
     schema_prefix is the dbt target's schema (suites name the suffix: raw, sop, ...).
     Data Docs go to run_dir/data-docs/ (index.html), viewable offline.
     """
-    started = time.monotonic()
+    prepared = prepare_expectations(run_dir, expectations_dir)
+    return run_prepared(prepared, sqlalchemy_url, dbt_rule_hits, schema_prefix=schema_prefix, build_docs=build_docs)
+
+
+@dataclass
+class Prepared:
+    """GX imported, its context and suites built: everything but the database."""
+
+    context: Any
+    suites: list[dict[str, Any]]
+    gx_suites: dict[str, Any]
+    data_docs_dir: Path
+
+
+def prepare_expectations(run_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> Prepared:
+    """The slow part that needs no database (the import, ~5 s; context and suites):
+    the runner does it in a child process while dbt still holds the build file."""
     suites = load_suites(expectations_dir)
     data_docs_dir = Path(run_dir) / DATA_DOCS_DIR
 
@@ -191,7 +207,7 @@ def run_expectations(
     if gx_logger.level == logging.NOTSET:
         gx_logger.setLevel(logging.WARNING)
     logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
-    import great_expectations as gx
+    import great_expectations  # noqa: F401 - the import is the cost being moved
 
     from runner.gx.fixes import apply_gx_fixes
 
@@ -202,6 +218,23 @@ def run_expectations(
     warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
     context = _make_context(data_docs_dir)
     apply_gx_fixes()
+    gx_suites = {suite["name"]: context.suites.add(_build_suite(suite)) for suite in suites}
+    return Prepared(context=context, suites=suites, gx_suites=gx_suites, data_docs_dir=data_docs_dir)
+
+
+def run_prepared(
+    prepared: Prepared,
+    sqlalchemy_url: str,
+    dbt_rule_hits: dict[str, int],
+    *,
+    schema_prefix: str = "juvonno",
+    build_docs: bool = True,
+) -> GxOutcome:
+    """Connect, validate every suite, reconcile with dbt's rule hits, build the Data Docs."""
+    import great_expectations as gx
+
+    started = time.monotonic()
+    context, suites, data_docs_dir = prepared.context, prepared.suites, prepared.data_docs_dir
     datasource = context.data_sources.add_sql(name="warehouse", connection_string=sqlalchemy_url)
 
     definitions = []
@@ -215,7 +248,7 @@ def run_expectations(
         except LookupError:
             asset = datasource.add_table_asset(name=asset_name, table_name=target["table"], schema_name=schema)
         batch = asset.add_batch_definition_whole_table(f"{suite['name']}:whole")
-        gx_suite = context.suites.add(_build_suite(suite))
+        gx_suite = prepared.gx_suites[suite["name"]]
         definitions.append(
             context.validation_definitions.add(gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite))
         )

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.exit_codes import ExitCode
+from runner.gx.child import GxChild, GxFailed, run_gx_isolated  # noqa: F401 - run_gx_isolated: public before
 from runner.progress import Progress, test_pause
 
 ERROR_SEVERITY = "error"
@@ -242,10 +243,6 @@ def _stages(run: _Run) -> ExitCode:
 
 
 def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
-    from runner import dbt as dbt_mod
-    from runner.publish import results as res
-    from runner.publish import runs
-
     req, p = run.req, run.progress
     out = Path(req.out)
     assert run.as_of is not None and run.run_dir is not None
@@ -255,6 +252,25 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
     with p.step("load raw"):
         wh.load_raw(export)
         test_pause("load", out)
+    # GX imports and builds its suites in a child while dbt runs (runner/gx/child.py)
+    # (a warehouse with its own GX, Spark, runs it in process afterwards instead)
+    in_process = hasattr(wh, "run_expectations")
+    gx_child = None if in_process else GxChild(Path(run.run_dir), out, run.run_dir / "run.log")
+    try:
+        return _dbt_gx_publish(run, wh, export, env, gx_child)
+    finally:
+        if gx_child is not None:
+            gx_child.close()
+
+
+def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_child: GxChild | None) -> ExitCode:
+    from runner import dbt as dbt_mod
+    from runner.publish import results as res
+    from runner.publish import runs
+
+    req, p = run.req, run.progress
+    out = Path(req.out)
+    assert run.as_of is not None and run.run_dir is not None
 
     # -- dbt: one invocation ------------------------------------------------------
     counts = {"done": 0, "started": 0}
@@ -290,7 +306,7 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
         p.warn(f"{len(outcome.not_built)} models/seeds/snapshots did not build; Great Expectations skipped")
         gx = {"available": False, "ok": False, "reason": "skipped: the models did not build"}
     else:
-        gx = _run_gx(run, wh, outcome)
+        gx = _run_gx(run, wh, outcome, gx_child)
 
     # -- results ----------------------------------------------------------------
     rule_hits_dbt = {n.rule_id: int(n.failures or 0) for n in outcome.nodes if n.rule_id}
@@ -366,8 +382,8 @@ def decide(outcome: Any, gx: dict[str, Any], total_hits: int, strict: bool) -> t
     return "passed", ExitCode.OK
 
 
-def _run_gx(run: _Run, wh: Any, outcome: Any) -> dict[str, Any]:
-    """runner.expectations.run_expectations (in a child process); its outcome as counts."""
+def _run_gx(run: _Run, wh: Any, outcome: Any, gx_child: GxChild | None) -> dict[str, Any]:
+    """runner.expectations.run_expectations (in the child started before dbt); its outcome as counts."""
     p = run.progress
     rule_hits = {n.rule_id: int(n.failures or 0) for n in outcome.nodes if n.rule_id}
     kwargs = {}
@@ -375,12 +391,10 @@ def _run_gx(run: _Run, wh: Any, outcome: Any) -> dict[str, Any]:
     if schema:
         kwargs["schema_prefix"] = schema
     with p.step("great expectations"):
-        if hasattr(wh, "run_expectations"):  # Spark: on its DataFrames, in process
+        if gx_child is None:  # Spark: on its DataFrames, in process
             gx_outcome = _gx_in_process(wh, Path(run.run_dir), rule_hits)
         else:
-            gx_outcome = run_gx_isolated(
-                wh.sqlalchemy_url(), Path(run.run_dir), rule_hits, kwargs, Path(run.req.out), run.run_dir / "run.log"
-            )
+            gx_outcome = gx_child.run(wh.sqlalchemy_url(), rule_hits, kwargs)
     gx = summarise_gx(gx_outcome)
     for e in gx.get("error_messages", []):
         p.detail(f"GX: {e}")
@@ -389,42 +403,6 @@ def _run_gx(run: _Run, wh: Any, outcome: Any) -> dict[str, Any]:
         f"{gx['expectations_failed']} failed; {gx['mismatches']} reconciliation mismatches"
     )
     return gx
-
-
-def run_gx_isolated(
-    url: str, run_dir: Path, rule_hits: dict[str, int], kwargs: dict[str, Any], out: Path, log_path: Path
-) -> Any:
-    """run_expectations in a child process (spawned, so no dbt state is inherited).
-
-    GX opens its own SQLAlchemy/DuckDB connections and does not close them; in a
-    child they end with it, so nothing holds the build file when we publish, and
-    GX's logging lands in run.log. The child dies with the parent (PR_SET_PDEATHSIG)."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(
-        target=_gx_child, args=(sender, url, str(run_dir), rule_hits, kwargs, str(out), str(log_path)), daemon=True
-    )
-    child.start()
-    sender.close()
-    try:
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            status, payload = "error", f"the Great Expectations process died (exit code {child.exitcode})"
-    finally:
-        child.join(timeout=30)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    if status != "ok":
-        raise GxFailed(payload)
-    return payload
-
-
-class GxFailed(Exception):
-    """Great Expectations could not run (its traceback is in run.log)."""
 
 
 def _gx_in_process(wh: Any, run_dir: Path, rule_hits: dict[str, int]) -> Any:
@@ -436,44 +414,6 @@ def _gx_in_process(wh: Any, run_dir: Path, rule_hits: dict[str, int]) -> Any:
     except Exception as exc:  # noqa: BLE001 - reported as GX failing, as from the child
         logging.getLogger("juvonno_dq.gx").exception("Great Expectations failed")
         raise GxFailed(f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}") from None
-
-
-def _gx_child(sender: Any, url: str, run_dir: str, rule_hits: dict[str, int], kwargs: dict[str, Any], out: str, log_path: str) -> None:
-    import logging
-    import traceback
-
-    _die_with_parent()
-    root = logging.getLogger()
-    handler = logging.FileHandler(log_path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s [gx] %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ"))
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    logging.captureWarnings(True)
-    try:
-        test_pause("gx", Path(out))
-        from runner.expectations import run_expectations
-
-        outcome = run_expectations(url, Path(run_dir), rule_hits, **kwargs)
-        sender.send(("ok", outcome))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, traceback to run.log
-        logging.getLogger("juvonno_dq.gx").error("Great Expectations failed:\n%s", traceback.format_exc())
-        sender.send(("error", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"))
-    finally:
-        sender.close()
-
-
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent dies (a killed run leaves no GX behind)."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:
-            os._exit(1)
-    except Exception:  # noqa: BLE001 - not Linux: best effort
-        pass
 
 
 def summarise_gx(o: Any) -> dict[str, Any]:

@@ -1,0 +1,129 @@
+"""Great Expectations in a child process, started early so its import overlaps dbt.
+
+```
+parent: start() ──────────── dbt build ──────────── run(url, rule hits) ── result
+child:  spawn, import GX, build context + suites ── wait on the pipe ── "go": validate ── send
+```
+
+- GX costs ~5 s to import and ~1 s to build its context; the child does that on
+  the second core while dbt builds. It opens no database connection before "go"
+  (DuckDB allows one writer, and dbt is writing the build file).
+- Spawned (not forked), so no dbt state is inherited; its SQLAlchemy/DuckDB
+  connections end with it, so nothing holds the build file when we publish, and
+  GX's logging lands in run.log.
+- The child dies with the parent (PR_SET_PDEATHSIG) and exits when the pipe closes
+  without "go" (the run stopped before GX).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from runner.progress import test_pause
+
+JOIN_SECONDS = 30
+
+
+class GxFailed(Exception):
+    """Great Expectations could not run (its traceback is in run.log)."""
+
+
+class GxChild:
+    """One GX child per run: start() early, then run() once, or close()."""
+
+    def __init__(self, run_dir: Path, out: Path, log_path: Path) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self._to_child, child_end = ctx.Pipe()
+        self._process = ctx.Process(
+            target=_child_main, args=(child_end, str(run_dir), str(out), str(log_path)), daemon=True
+        )
+        self._process.start()
+        child_end.close()
+
+    def run(self, url: str, rule_hits: dict[str, int], kwargs: dict[str, Any]) -> Any:
+        """Validate now (dbt has closed its connection); the GxOutcome, or GxFailed."""
+        try:
+            self._to_child.send(("go", url, rule_hits, kwargs))
+            status, payload = self._to_child.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            self._process.join(timeout=JOIN_SECONDS)
+            status, payload = "error", f"the Great Expectations process died (exit code {self._process.exitcode})"
+        finally:
+            self.close()
+        if status != "ok":
+            raise GxFailed(payload)
+        return payload
+
+    def close(self) -> None:
+        """Tell the child to stop (closing the pipe) and reap it."""
+        try:
+            self._to_child.close()
+        except OSError:
+            pass
+        self._process.join(timeout=JOIN_SECONDS)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+
+def run_gx_isolated(
+    url: str, run_dir: Path, rule_hits: dict[str, int], kwargs: dict[str, Any], out: Path, log_path: Path
+) -> Any:
+    """Start a child and run at once (no overlap): for callers without a dbt step."""
+    return GxChild(run_dir, out, log_path).run(url, rule_hits, kwargs)
+
+
+def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
+    import logging
+    import traceback
+
+    _die_with_parent()
+    root = logging.getLogger()
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s [gx] %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ"))
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        from runner.expectations import prepare_expectations, run_prepared
+
+        prepared = prepare_expectations(Path(run_dir))
+        try:
+            message = conn.recv()
+        except EOFError:
+            return  # the run stopped before GX: nothing to do
+        _, url, rule_hits, kwargs = message
+        test_pause("gx", Path(out))
+        outcome = run_prepared(prepared, url, rule_hits, **kwargs)
+        conn.send(("ok", outcome))
+        # A normal interpreter exit tears GX's thousands of objects down (~3 s) while
+        # the run waits to publish; its engine is disposed, nothing is left to flush.
+        conn.close()
+        logging.shutdown()
+        os._exit(0)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, traceback to run.log
+        logging.getLogger("juvonno_dq.gx").error("Great Expectations failed:\n%s", traceback.format_exc())
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (a killed run leaves no GX behind)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(1)
+    except Exception:  # noqa: BLE001 - not Linux: best effort
+        pass
