@@ -100,11 +100,7 @@ def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
         test_pause("gx", Path(out))
         outcome = run_prepared(prepared, url, rule_hits, **kwargs)
         conn.send(("ok", outcome))
-        # A normal interpreter exit tears GX's thousands of objects down (~3 s) while
-        # the run waits to publish; its engine is disposed, nothing is left to flush.
-        conn.close()
-        logging.shutdown()
-        os._exit(0)
+        _fast_exit(conn)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, traceback to run.log
         logging.getLogger("juvonno_dq.gx").error("Great Expectations failed:\n%s", traceback.format_exc())
         try:
@@ -113,6 +109,19 @@ def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
             pass
     finally:
         conn.close()
+
+
+def _fast_exit(conn: Any) -> None:
+    """A normal interpreter exit tears GX's objects down (~3 s) while the run waits
+    to publish. GX's engine is disposed; multiprocessing's finalizers release the
+    semaphores (tqdm's lock), logging is flushed; then exit at once."""
+    import logging
+    from multiprocessing import util
+
+    conn.close()
+    util._exit_function()  # noqa: SLF001 - what a normal exit would run for multiprocessing
+    logging.shutdown()
+    os._exit(0)
 
 
 def _die_with_parent() -> None:
