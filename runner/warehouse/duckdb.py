@@ -48,6 +48,25 @@ def _q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+MEMORY_LIMIT_ENV = "JUVONNO_DQ_DUCKDB_MEMORY_LIMIT"
+THREADS_ENV = "JUVONNO_DQ_DUCKDB_THREADS"
+MEMORY_SHARE = 0.5  # of physical memory, for DuckDB inside dbt (dbt and GX need the rest)
+MEMORY_CAP_GB = 2.0  # measured: a 1M-customer build fits; beyond it DuckDB spills to disk
+
+
+def duckdb_limits() -> dict[str, str]:
+    """DuckDB memory_limit and threads for dbt (profiles.yml reads these env vars):
+    what the operator set, else from the machine: half its memory up to 2 GB, one
+    thread per CPU."""
+    import psutil
+
+    gb = min(MEMORY_CAP_GB, psutil.virtual_memory().total / 1e9 * MEMORY_SHARE)
+    return {
+        MEMORY_LIMIT_ENV: os.environ.get(MEMORY_LIMIT_ENV) or f"{int(gb * 1000)}MB",
+        THREADS_ENV: os.environ.get(THREADS_ENV) or str(os.cpu_count() or 1),
+    }
+
+
 def _remove(path: Path) -> None:
     for p in (path, Path(str(path) + ".wal")):
         try:
@@ -147,7 +166,7 @@ class DuckDBWarehouse:
         finally:
             con.close()
         os.chmod(self.build_path, PRIVATE_MODE)
-        return {"JUVONNO_DQ_DUCKDB_PATH": str(self.build_path)}
+        return {"JUVONNO_DQ_DUCKDB_PATH": str(self.build_path), **duckdb_limits()}
 
     def _build(self) -> Path:
         if self.build_path is None:
