@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install install-spark demo test test-fast clean
+.PHONY: install install-spark demo test test-fast bench clean
 
 install: $(STAMP)
 
@@ -36,5 +36,9 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow"
 
+# The benchmark (BENCHMARKS.md): minutes at 1M customers; see docs/notes/perf.md.
+bench: $(STAMP)
+	$(BIN)/juvonno-dq bench
+
 clean:
-	rm -rf $(VENV) target logs dq-output .pytest_cache dq-dev/*.duckdb dq-dev/*.duckdb.wal
+	rm -rf $(VENV) target logs dq-output .pytest_cache dq-dev/*.duckdb dq-dev/*.duckdb.wal .bench
