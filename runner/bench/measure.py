@@ -51,6 +51,19 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def _kill_tree(proc: psutil.Process) -> None:
+    try:
+        procs = [*proc.children(recursive=True), proc]
+    except psutil.Error:
+        procs = [proc]
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(procs, timeout=10)
+
+
 def run_measured(
     cmd: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None, log: Path | None = None
 ) -> Sample:
@@ -62,12 +75,16 @@ def run_measured(
         child = subprocess.Popen(list(cmd), env=dict(env) if env else None, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
         proc = psutil.Process(child.pid)
         peak = 0
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            peak = max(peak, _tree_rss(proc))
-            time.sleep(SAMPLE_SECONDS)
+        try:
+            while True:
+                pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+                if pid:
+                    break
+                peak = max(peak, _tree_rss(proc))
+                time.sleep(SAMPLE_SECONDS)
+        except BaseException:  # interrupted: leave no process behind
+            _kill_tree(proc)
+            raise
         wall = time.monotonic() - started
         child.returncode = os.waitstatus_to_exitcode(status)
     finally:
