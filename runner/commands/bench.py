@@ -39,8 +39,8 @@ def bench(
     try:
         for scale in scales:
             results["scales"].append(bench_scale(bench_dir, scale, seed, runs, warmup, chosen, say))
+            json_path = report_mod.write(results, report)  # after every scale: an interrupted bench keeps what it measured
+            say(f"wrote {report} and {json_path}")
     except RuntimeError as exc:
         click.echo(f"bench: {exc}", err=True)
         sys.exit(int(ExitCode.CANNOT_RUN))
-    json_path = report_mod.write(results, report)
-    say(f"wrote {report} and {json_path}")
