@@ -65,6 +65,16 @@ def test_exit_0_publishes_the_run(baseline) -> None:
     assert s["dbt"]["errors"] == []
 
 
+def test_findings_history_carries_the_runs_id(baseline) -> None:
+    """The run id reaches dbt by environment (runner/dbt.py, the run_id() macro), not --vars."""
+    con = duckdb.connect(str(baseline.out / "warehouse" / "juvonno.duckdb"), read_only=True)
+    try:
+        ids = {r[0] for r in con.execute("select distinct run_id from juvonno_history.sop_findings_history").fetchall()}
+    finally:
+        con.close()
+    assert ids == {baseline.summary()["run_id"]}
+
+
 def test_worklist_matches_the_expected_hits_in_catalogue_order(baseline) -> None:
     rows = read_csv(baseline.out / "latest" / "worklist.csv")
     header = (baseline.out / "latest" / "worklist.csv").read_text().splitlines()[0]

@@ -96,7 +96,7 @@ final as (
         violations.as_of_date,
         case when previous_findings.customer_id is null then 'new' else 'persisting' end as status,
         coalesce(previous_findings.first_seen, violations.as_of_date) as first_seen,
-        cast('{{ var("run_id") }}' as {{ dbt.type_string() }}) as run_id
+        cast('{{ run_id() }}' as {{ dbt.type_string() }}) as run_id
     from violations
     left join previous_findings
         on violations.customer_id = previous_findings.customer_id
