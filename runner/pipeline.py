@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runner import interrupts
 from runner.exit_codes import ExitCode
 from runner.gx.child import GxChild, GxFailed, run_gx_isolated  # noqa: F401 - run_gx_isolated: public before
 from runner.progress import Progress, test_pause
@@ -114,9 +115,10 @@ def run_pipeline(req: RunRequest, progress: Progress | None = None) -> ExitCode:
     started = _utcnow()
     run = _Run(req=req, progress=progress, run_id=new_run_id(started), started_at=started)
     try:
-        return _run_locked(run)
+        with interrupts.handled():
+            return _run_locked(run)
     except KeyboardInterrupt:
-        progress.error("interrupted; nothing was published")
+        progress.error(f"interrupted by {interrupts.received() or 'SIGINT'}; nothing was published")
         return ExitCode.CANNOT_RUN
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         progress.exception(f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)")
@@ -170,14 +172,30 @@ def _run(run: _Run, lock: Any) -> ExitCode:
 
     try:
         return _stages(run)
+    except KeyboardInterrupt:
+        return _interrupted(run)
     except CannotRun as exc:
+        if interrupts.received():  # dbt turns an interruption into a failed invocation
+            return _interrupted(run)
         p.error(f"cannot run: {exc}")
         _record_failure(run, ExitCode.CANNOT_RUN, str(exc))
         return ExitCode.CANNOT_RUN
     except Exception as exc:  # noqa: BLE001 - traceback to run.log, one line on the console
+        if interrupts.received():
+            return _interrupted(run)
         p.exception(f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)")
         _record_failure(run, ExitCode.CANNOT_RUN, f"internal error: {type(exc).__name__}")
         return ExitCode.CANNOT_RUN
+
+
+def _interrupted(run: _Run) -> ExitCode:
+    """SIGTERM/SIGINT before the publish: the build is discarded (by _stages), the run
+    recorded as interrupted, exit 3. One line on the console."""
+    name = interrupts.received() or "SIGINT"
+    with interrupts.deferred():
+        run.progress.error(f"interrupted by {name}: the run stopped; nothing was published")
+        _record_failure(run, ExitCode.CANNOT_RUN, f"interrupted by {name}", outcome="interrupted")
+    return ExitCode.CANNOT_RUN
 
 
 def _stages(run: _Run) -> ExitCode:
@@ -247,6 +265,7 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
     out = Path(req.out)
     assert run.as_of is not None and run.run_dir is not None
 
+    _preflight(run)  # fail in seconds, not after the build
     with p.step("prepare build"):
         env = dict(wh.prepare_build(run.run_id))
     with p.step("load raw"):
@@ -342,14 +361,19 @@ def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_chi
     with p.step("publish"):
         _write_run_files(run, findings, summary)
         test_pause("publish", out)
-        if publish_warehouse:
-            wh.publish()
-        else:
-            wh.discard()
-        final = runs.finalize(out, run.run_id, run.sharing)
-        run.run_dir = final
-        test_pause("publish-latest", out)
-        runs.switch_latest(out, run.run_id)
+        _preflight(run)  # all or nothing: what every step below needs, before the first one
+        with interrupts.deferred():  # a stop signal waits until everything is in place
+            if publish_warehouse:
+                wh.publish()
+            else:
+                wh.discard()
+            final = runs.finalize(out, run.run_id, run.sharing)
+            run.run_dir = final
+            test_pause("publish-latest", out)
+            runs.switch_latest(out, run.run_id)
+        if interrupts.received():
+            p.warn(f"{interrupts.received()} received while publishing: the run was published completely; stopping")
+            return code
         pruned = runs.prune(out, req.keep_runs)
         if pruned:
             p.detail(f"pruned {len(pruned)} old runs: {', '.join(pruned)}")
@@ -370,6 +394,15 @@ def _sharing(group: str | None) -> Any:
     try:
         return resolve(group)
     except ShareGroupError as exc:
+        raise CannotRun(str(exc)) from None
+
+
+def _preflight(run: _Run) -> None:
+    from runner.publish.runs import PublishBlocked, preflight
+
+    try:
+        preflight(Path(run.req.out), run.run_id)
+    except PublishBlocked as exc:
         raise CannotRun(str(exc)) from None
 
 
@@ -562,7 +595,7 @@ def _reject(run: _Run, export: Any) -> ExitCode:
     return ExitCode.BAD_INPUT
 
 
-def _record_failure(run: _Run, code: ExitCode, message: str) -> None:
+def _record_failure(run: _Run, code: ExitCode, message: str, outcome: str = "error") -> None:
     """Exit 3 after the lock: keep the run.log (renamed to runs/<id>/) for the operator;
     OUT/latest, the warehouse and the marts stay as they were."""
     from runner.publish import runs
@@ -575,7 +608,7 @@ def _record_failure(run: _Run, code: ExitCode, message: str) -> None:
             "as_of": run.as_of.isoformat() if run.as_of else None,
             "started_at": _iso(run.started_at),
             "finished_at": _iso(_utcnow()),
-            "outcome": "error",
+            "outcome": outcome,
             "exit_code": int(code),
             "message": message,
             "rules": [],

@@ -52,6 +52,9 @@ class GxChild:
         except (EOFError, BrokenPipeError, ConnectionResetError):
             self._process.join(timeout=JOIN_SECONDS)
             status, payload = "error", f"the Great Expectations process died (exit code {self._process.exitcode})"
+        except BaseException:
+            self._process.kill()  # the run was interrupted (SIGTERM/SIGINT): do not wait for GX
+            raise
         finally:
             self.close()
         if status != "ok":

@@ -119,6 +119,30 @@ def make_private(root: Path, sharing: Sharing | None = None) -> None:
                 os.chmod(p, sharing.file_mode(FILE_MODE))
 
 
+class PublishBlocked(Exception):
+    """Something a publish step needs is not there (exit 3, before anything is published)."""
+
+
+def preflight(out: Path, run_id: str) -> None:
+    """Check what finalize, switch_latest and prune will need, so that a run publishes
+    everything or nothing: `latest` a symbolic link or absent, the run folder and
+    the folders it is renamed into writable, no run folder of that id already."""
+    latest = out / LATEST
+    if os.path.lexists(latest) and not latest.is_symlink():
+        kind = "a folder" if latest.is_dir() else "a file"
+        raise PublishBlocked(
+            f"cannot publish: {latest} is {kind}, not the symbolic link the runner switches "
+            f"(move it away; every run is kept under {runs_dir(out)})"
+        )
+    for folder in (out, runs_dir(out)):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PublishBlocked(f"cannot publish: {folder} is not writable by this user")
+    if not partial_dir(out, run_id).is_dir():
+        raise PublishBlocked(f"cannot publish: the run folder {partial_dir(out, run_id)} is gone")
+    if os.path.lexists(final_dir(out, run_id)):
+        raise PublishBlocked(f"cannot publish: {final_dir(out, run_id)} already exists")
+
+
 def finalize(out: Path, run_id: str, sharing: Sharing | None = None) -> Path:
     """.partial -> runs/<run_id> (one rename); returns the final folder."""
     src, dst = partial_dir(out, run_id), final_dir(out, run_id)
