@@ -9,7 +9,8 @@ to a relative path. `integrity`/`crossorigin` attributes go too: a `crossorigin`
 script from file:// is a CORS request Chromium refuses.
 
 After it, no page of the site loads anything from the network
-(`external_references()` lists what is left; the tests assert it is empty).
+(`external_references()` lists what is left; the tests assert it is empty), and
+every page carries a strict Content-Security-Policy (runner/publish/csp.py).
 """
 
 from __future__ import annotations
@@ -80,9 +81,13 @@ def make_offline(site: Path) -> None:
     if vendor.exists():
         shutil.rmtree(vendor)
     shutil.copytree(ASSETS, vendor, ignore=shutil.ignore_patterns("README.md", "__pycache__"))
+    from runner.publish.csp import harden_page
+
     for path in list(site.rglob("*.html")) + list((site / "static" / "styles").glob("*.css")):
         text = path.read_text(encoding="utf-8")
         new = _rewrite(text, path.parent, site)
+        if path.suffix == ".html":
+            new = harden_page(new)  # a strict Content-Security-Policy (runner/publish/csp.py)
         if new != text:
             path.write_text(new, encoding="utf-8")
 

@@ -60,7 +60,9 @@ def render(ctx: dict[str, Any]) -> str:
         "table_library_css": Markup(_vendored("tabulator.min.css")),
         "invoicing_columns": list(ctx["invoicing"][0].keys()) if ctx.get("invoicing") else [],
     }
-    return env.get_template("report.html.j2").render(**context)
+    from runner.publish.csp import harden_report
+
+    return harden_report(env.get_template("report.html.j2").render(**context))
 
 
 def script_json(value: object) -> Markup:
