@@ -297,3 +297,27 @@ def test_unknown_schedule_types_and_templates_are_notices(export: Path) -> None:
 def test_known_names_in_any_case_are_not_notices(export: Path) -> None:
     v = validate(export)
     assert not [n for n in v.notices if "seed" in n]
+
+
+def test_xlsx_cell_with_a_bare_carriage_return_stays_one_record(export: Path, tmp_path: Path) -> None:
+    import csv
+
+    import duckdb
+    import openpyxl
+
+    from runner.export.load import load_duckdb
+
+    with (export / "customers.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index("chart_num")] = "\r99999,FORGED"
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(export / "customers.xlsx")
+    (export / "customers.csv").unlink()
+    v = validate(export)
+    assert v.ok, v.problems
+    assert v.files["customers"].rows == len(rows) - 1
+    load_duckdb(tmp_path / "w.duckdb", v)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute("select count(*), count(*) filter (where chart_num like '%99999,FORGED') from juvonno_raw.customers").fetchone() == (60, 1)

@@ -280,7 +280,7 @@ def _write_sheet(wb, target: Path) -> tuple[list[str] | None, int, str | None]: 
     n = 0
     pending_blank = 0
     with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare \r in a cell stays in its field
         writer.writerow(headers)
         for row in rows:
             cells = [_cell_text(c) for c in row]
