@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+LOG4J2_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 ENV_MASTER = "JUVONNO_DQ_SPARK_MASTER"
 DEFAULT_MASTER = "local[2]"
 
@@ -44,14 +45,12 @@ def instance_dir(out: Path) -> Path:
     return Path(out).resolve() / "warehouse" / "spark"
 
 
-def active_session() -> Any | None:
-    from pyspark.sql import SparkSession
-
-    return SparkSession.getActiveSession()
-
-
 def get_session(home: Path, master: str | None = None) -> Any:
     """The process's session: the active one, else a new one pinned to `home`."""
+    import warnings
+
+    # pyspark warns on import that it does not yet support pandas 3 (we pass it no pandas)
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\..*")
     from pyspark.sql import SparkSession
 
     existing = SparkSession.getActiveSession()
@@ -65,7 +64,11 @@ def get_session(home: Path, master: str | None = None) -> Any:
         .master(master or os.environ.get(ENV_MASTER) or DEFAULT_MASTER)
         .config("spark.sql.warehouse.dir", str(home / "warehouse"))
         .config("spark.hadoop.javax.jdo.option.ConnectionURL", f"jdbc:derby:;databaseName={derby};create=true")
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={home} -Dderby.stream.error.file={home / 'derby.log'}")
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Dderby.system.home={home} -Dderby.stream.error.file={home / 'derby.log'} "
+            f"-Dlog4j2.configurationFile=file:{LOG4J2_CONFIG}",
+        )
         .config("spark.driver.memory", os.environ.get("JUVONNO_DQ_SPARK_DRIVER_MEMORY", "1g"))
     )
     for key, value in BASE_CONF.items():
