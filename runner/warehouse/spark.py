@@ -10,10 +10,11 @@ Spark cannot rename a database nor move a table between databases, so a run buil
 in databases of its own (state carried over by copy from the published run: group
 history, run history) and publish() switches the published views to it:
 
-1. every view of the analysts' layers is replaced (`create or replace view`) in
-   PUBLISHED_LAYERS order, `sop` last; each replacement is atomic, the set is not;
-2. a row in `<prefix>_control.publishes` makes the run the published one (the next
-   run carries its state from there);
+1. a row in `<prefix>_control.publishes` makes the run the published one (the next
+   run carries its state from there, as from DuckDB's warehouse file);
+2. every view of the analysts' layers is replaced (`create or replace view`) in
+   PUBLISHED_LAYERS order, `sop` last; each replacement is atomic, the set is not
+   (a run killed between two switches leaves a mix until the next run publishes);
 3. views of tables the new run no longer has are dropped; runs older than the
    previous one are dropped (the previous one stays for queries in flight).
 
@@ -209,11 +210,17 @@ class SparkWarehouse:
 
     # -- publish -----------------------------------------------------------------
     def publish(self) -> None:
+        """The pointer first (the source of truth for the next run's state, as
+        DuckDB's warehouse file is), then the analysts' views, then the clean-up."""
         build = self._build_db("sop").removesuffix("_sop")
         spark = self.spark
         databases = set(self._databases())
         if f"{build}_sop" not in databases:
             raise WarehouseError(f"the build has no {build}_sop database: nothing to publish")
+        spark.sql(f"create database if not exists {q(self.control)}")
+        spark.sql(f"create table if not exists {q(self.control)}.publishes (run string, published_at timestamp_ntz) using parquet")
+        token = build.removeprefix(self.prefix + "_")
+        spark.sql(f"insert into {q(self.control)}.publishes values ('{token}', localtimestamp())")
         for layer in PUBLISHED_LAYERS:
             source = f"{build}_{layer}"
             if source not in databases:
@@ -225,10 +232,6 @@ class SparkWarehouse:
                 spark.sql(f"create or replace view {q(published)}.{q(table)} as select * from {q(source)}.{q(table)}")
             for stale in set(self._tables(published)) - set(tables):
                 spark.sql(f"drop view if exists {q(published)}.{q(stale)}")
-        spark.sql(f"create database if not exists {q(self.control)}")
-        spark.sql(f"create table if not exists {q(self.control)}.publishes (run string, published_at timestamp_ntz) using parquet")
-        token = build.removeprefix(self.prefix + "_")
-        spark.sql(f"insert into {q(self.control)}.publishes values ('{token}', localtimestamp())")
         self.build = None
         self.cleanup_stale()
 
