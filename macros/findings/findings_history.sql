@@ -41,6 +41,7 @@
     as_of_date and D's partition is dropped. Later dates cannot exist: the runner
     refuses an as-of date earlier than its history's latest. -#}
 {% macro spark__delete_findings_from_as_of(existing) -%}
-    {%- set value = var('as_of_date') or modules.datetime.date.today().isoformat() -%}
+    {#- a partition spec takes a literal: D as as_of_date() resolves it (no dev target on Spark) -#}
+    {%- set value = var('as_of_date') or env_var('JUVONNO_DQ_AS_OF_DATE', '') or modules.datetime.date.today().isoformat() -%}
     alter table {{ existing }} drop if exists partition (as_of_date = '{{ value }}')
 {%- endmacro %}
