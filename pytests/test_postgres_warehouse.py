@@ -232,7 +232,7 @@ def test_state_is_carried_history_appended_and_discard_keeps_the_published_run(t
     wh2 = _warehouse(postgres_server, pg_schema, tmp_path)
     wh2.prepare_build("run-2")
     assert wh2.query("select count(*) as n from juvonno_snapshots.snp_customer_groups") == [{"n": 1}]
-    assert wh2.query(f"select {', '.join(history.COLUMN_NAMES)} from juvonno_history.dq_run_history") == [row]
+    assert wh2.query(f"select {', '.join(row)} from juvonno_history.dq_run_history") == [row]
     _fake_build(wh2, 2, postgres_server)
     wh2.discard()
     assert _rows(con, f"select min(run) from {pg_schema}_sop.sop_violations") == [(1,)]

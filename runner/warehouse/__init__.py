@@ -38,8 +38,8 @@ class Warehouse(Protocol):
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Run a read query against the build (never while dbt holds a connection)."""
 
-    def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Append this run's rows to juvonno_history.dq_run_history in the build."""
+    def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = "dq_run_history") -> None:
+        """Append this run's rows to a juvonno_history table (default dq_run_history) in the build."""
 
     def sqlalchemy_url(self) -> str:
         """A SQLAlchemy URL for Great Expectations' SQL data source on the build."""

@@ -161,7 +161,8 @@ class DuckDBWarehouse:
                 finally:
                     con.execute("detach published")
             con.execute(f"create schema if not exists {history.SCHEMA}")
-            con.execute(history.create_table_sql())
+            for statement in history.ddl():
+                con.execute(statement)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -192,18 +193,19 @@ class DuckDBWarehouse:
             self._con.close()
             self._con = None
 
-    def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
         self.close()
         if not rows:
             return
-        cols = history.COLUMN_NAMES
+        cols = history.column_names(table)
         con = duckdb.connect(str(self._build()))
         try:
             con.execute("begin transaction")
             con.execute(f"create schema if not exists {history.SCHEMA}")
-            con.execute(history.create_table_sql())
+            for statement in history.ddl():
+                con.execute(statement)
             con.executemany(
-                f"insert into {history.QUALIFIED} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
+                f"insert into {history.SCHEMA}.{table} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                 [[row.get(c) for c in cols] for row in rows],
             )
             con.execute("commit")

@@ -244,7 +244,8 @@ class PostgresWarehouse:
                             src, dst = f"{_q(source)}.{_q(table)}", f"{_q(target)}.{_q(table)}"
                             cur.execute(f"create table {dst} (like {src} including all)")
                             cur.execute(f"insert into {dst} select * from {src}")
-                    cur.execute(self._history_ddl())
+                    for statement in self._history_ddl():
+                        cur.execute(statement)
                 con.commit()
             finally:
                 con.close()
@@ -254,9 +255,8 @@ class PostgresWarehouse:
             raise
         return {ENV_SCHEMA: self.build_prefix}
 
-    def _history_ddl(self) -> str:
-        cols = ", ".join(f"{name} {sql_type}" for name, sql_type in history.COLUMNS)
-        return f"create table if not exists {_q(self.build_prefix + '_history')}.{_q(history.TABLE)} ({cols})"
+    def _history_ddl(self) -> list[str]:
+        return history.ddl(self.build_prefix + "_history", _q)
 
     def _require_build(self) -> None:
         if self._lock_con is None:
@@ -290,17 +290,18 @@ class PostgresWarehouse:
         finally:
             con.close()
 
-    def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
         if not rows:
             return
         self._require_build()
-        cols = history.COLUMN_NAMES
-        target = f"{_q(self.build_prefix + '_history')}.{_q(history.TABLE)}"
+        cols = history.column_names(table)
+        target = f"{_q(self.build_prefix + '_history')}.{_q(table)}"
         con = self.connect()
         try:
             with con.cursor() as cur:
                 cur.execute(f"create schema if not exists {_q(self.build_prefix + '_history')}")
-                cur.execute(self._history_ddl())
+                for statement in self._history_ddl():
+                    cur.execute(statement)
                 cur.executemany(
                     f"insert into {target} ({', '.join(cols)}) values ({', '.join(['%s'] * len(cols))})",
                     [[row.get(c) for c in cols] for row in rows],

@@ -1,0 +1,1 @@
+"""Watching the data: rule denominators, anomaly alerts, export freshness."""
