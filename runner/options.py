@@ -133,6 +133,30 @@ customers = _option(
     show_default=True,
     help="Number of customers to generate.",
 )
+anomaly_window = _option(
+    "--anomaly-window",
+    env="ANOMALY_WINDOW",
+    type=click.IntRange(min=3),
+    default=14,
+    show_default=True,
+    help="Anomaly alerts: how many past as-of dates form the baseline (re-runs of a date count once).",
+)
+anomaly_min_history = _option(
+    "--anomaly-min-history",
+    env="ANOMALY_MIN_HISTORY",
+    type=click.IntRange(min=3),
+    default=7,
+    show_default=True,
+    help="Anomaly alerts: past as-of dates needed before anything is flagged.",
+)
+anomaly_threshold = _option(
+    "--anomaly-threshold",
+    env="ANOMALY_THRESHOLD",
+    type=click.FloatRange(min=0, min_open=True),
+    default=3.5,
+    show_default=True,
+    help="Anomaly alerts: flag a value whose robust z-score (median/MAD) exceeds this; lower is more sensitive.",
+)
 seed = _option("--seed", env="SEED", type=int, default=1, show_default=True, help="Random seed (same seed, same files).")
 
 

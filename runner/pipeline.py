@@ -49,6 +49,7 @@ class RunRequest:
     keep_runs: int = 90
     share_group: str | None = None  # readable by this Unix group (runner/publish/sharing.py)
     as_of_source: str = "--as-of"  # where a given as_of came from, for the log (runner/config.py source_of)
+    anomaly: Any = None  # runner.monitor.anomaly.Sensitivity (its defaults when None)
 
     def __post_init__(self) -> None:
         # The CLI passes absolute paths already; a caller in Python gets the same
@@ -339,23 +340,31 @@ def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_chi
 
     finished = _utcnow()
     summary = _summary(run, export, findings, outcome, gx, outcome_name, code, finished, publish_warehouse)
+    watching = _watch(run, wh, findings, export, summary)
 
     if publish_warehouse:
         with p.step("history"):
             wh.append_history(
-                res.history_rows(
-                    run_id=run.run_id,
-                    as_of=run.as_of,
-                    started_at=run.started_at,
-                    finished_at=finished,
-                    rules=findings.rules,
-                    outcome=outcome_name,
-                    exit_code=int(code),
+                watching.history_rows(
+                    res.history_rows(
+                        run_id=run.run_id,
+                        as_of=run.as_of,
+                        started_at=run.started_at,
+                        finished_at=finished,
+                        rules=findings.rules,
+                        outcome=outcome_name,
+                        exit_code=int(code),
+                    ),
+                    summary,
                 )
             )
+            wh.append_history(watching.file_rows(summary, run.started_at), table="dq_file_history")
     else:
         p.warn("models did not build: the warehouse and the analysts' marts stay as they were; no history row")
     findings.trend = res.collect_trend(wh.query)
+    from runner.monitor.watch import trend_points
+
+    findings.trend_points = trend_points(wh.query)
 
     # -- publish ----------------------------------------------------------------
     with p.step("publish"):
@@ -404,6 +413,27 @@ def _preflight(run: _Run) -> None:
         preflight(Path(run.req.out), run.run_id)
     except PublishBlocked as exc:
         raise CannotRun(str(exc)) from None
+
+
+def _watch(run: _Run, wh: Any, findings: Any, export: Any, summary: dict[str, Any]) -> Any:
+    """Populations, anomalies, export age and deltas into summary (runner/monitor)."""
+    from runner.monitor import anomaly, watch
+
+    assert run.as_of is not None
+    watching = watch.observe(
+        wh.query,
+        run_id=run.run_id,
+        as_of=run.as_of,
+        started_at=run.started_at,
+        rule_hits={r["rule_id"]: int(r["hits"]) for r in findings.rules},
+        export=export,
+        out=Path(run.req.out),
+        sensitivity=run.req.anomaly or anomaly.Sensitivity(),
+    )
+    watching.annotate(summary)
+    for a in summary["anomalies"]["flagged"]:
+        run.progress.warn(f"anomaly: {a['kind']} {a['key']} {a['value']} ({a['direction']}; median {a['median']:g}, score {a['score']:g})")
+    return watching
 
 
 def decide(outcome: Any, gx: dict[str, Any], total_hits: int, strict: bool) -> tuple[str, ExitCode]:
@@ -551,6 +581,7 @@ def _write_run_files(run: _Run, findings: Any, summary: dict[str, Any]) -> None:
             "lifecycle": findings.lifecycle,
             "groups": findings.groups,
             "trend": findings.trend,
+            "trend_points": getattr(findings, "trend_points", []),
             "invoicing": findings.invoicing,
             "data_docs": (d / "data-docs" / "index.html").exists(),
         }

@@ -23,6 +23,9 @@ from runner import options
 @options.share_group
 @options.pull
 @options.api_options
+@options.anomaly_window
+@options.anomaly_min_history
+@options.anomaly_threshold
 def run(
     ctx: click.Context,
     export_dir: Path,
@@ -33,6 +36,9 @@ def run(
     strict: bool,
     keep_runs: int,
     share_group: str | None,
+    anomaly_window: int,
+    anomaly_min_history: int,
+    anomaly_threshold: float,
     pull: bool,
     api_url: str | None,
     **pull_settings: object,
@@ -43,6 +49,7 @@ def run(
     pull ends the run with the pull's exit code (2 bad data, 3 the API unusable).
     """
     from runner.config import source_of
+    from runner.monitor.anomaly import Sensitivity
     from runner.pipeline import RunRequest, run_pipeline
 
     if pull:
@@ -64,6 +71,7 @@ def run(
             keep_runs=keep_runs,
             as_of_source=source_of(ctx, "as_of") or "--as-of",
             share_group=share_group,
+            anomaly=Sensitivity(window=anomaly_window, min_history=anomaly_min_history, threshold=anomaly_threshold),
         )
     )
     sys.exit(int(code))

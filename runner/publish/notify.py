@@ -4,55 +4,83 @@ Configured only by environment variables (nothing secret in files):
 
 | variable | meaning |
 |---|---|
-| `JUVONNO_DQ_WEBHOOK_URL` | POST `{"text": ...}` (Slack and Teams incoming webhooks accept it) |
+| `JUVONNO_DQ_WEBHOOK_URL` | the incoming webhook to POST to |
+| `JUVONNO_DQ_WEBHOOK_FORMAT` | `auto` (default: by the URL), `slack` (Block Kit), `teams` (Workflows: an Adaptive Card), `text` (`{"text": ...}`) |
 | `JUVONNO_DQ_SMTP_HOST`, `JUVONNO_DQ_SMTP_PORT` (25) | the mail relay |
 | `JUVONNO_DQ_SMTP_FROM`, `JUVONNO_DQ_SMTP_TO` | sender; recipients, comma-separated |
 | `JUVONNO_DQ_SMTP_USER`, `JUVONNO_DQ_SMTP_PASSWORD` | optional login |
 | `JUVONNO_DQ_SMTP_STARTTLS` | `1`/`true` to upgrade with STARTTLS |
 | `JUVONNO_DQ_NOTIFY_TIMEOUT` | seconds per attempt (10) |
+| `JUVONNO_DQ_NOTIFY_ATTEMPTS` | attempts per channel (4) |
+| `JUVONNO_DQ_NOTIFY_BACKOFF` | first wait between attempts in seconds (1), doubling, at most 30 |
 
-The message holds the run's outcome, exit code, as-of date and the number of hits
-per rule: never a customer id, chart number, name or any other row-level value. A
-notification that fails is logged; it never changes the run's exit code.
+Delivery is retried with exponential backoff (tenacity) on what may pass: a
+connection error, a timeout, HTTP 429 or 5xx, an SMTP 4xx reply. Anything else
+(HTTP 4xx, a bad URL) fails at once.
+
+The message holds the run's outcome, exit code, as-of date, the export's age,
+the number of hits per rule with its population and the change since the
+previous run, and the anomalies: never a customer id, chart number, name or any
+other row-level value. A notification that fails is logged; it never changes the
+run's exit code.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import smtplib
 import ssl
-import urllib.request
 from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from typing import Any
 
+import httpx
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from runner.publish import notify_format as fmt
+
 ENV = "JUVONNO_DQ_"
+FORMATS = ("auto", "slack", "teams", "text")
+
+message = fmt.message  # (subject, text) from summary.json: counts only
 
 
-def message(summary: Mapping[str, Any], report_path: str | None = None) -> tuple[str, str]:
-    """(subject, text) from summary.json's content: counts only."""
-    outcome = summary.get("outcome", "?")
-    subject = f"juvonno-dq {outcome} (exit {summary.get('exit_code')}) as of {summary.get('as_of') or '?'}"
-    lines = [subject, f"run {summary.get('run_id')}"]
-    rules = summary.get("rules") or []
-    if rules:
-        hit = [r for r in rules if r.get("hits")]
-        lines.append(f"{sum(int(r['hits']) for r in rules)} hits on {len(hit)} of {len(rules)} rules")
-        lines += [f"  {r['rule_id']}: {r['hits']}  {r.get('title') or ''}".rstrip() for r in hit]
-    dbt = summary.get("dbt") or {}
-    if dbt.get("errors"):
-        lines.append(f"dbt: {len(dbt['errors'])} failing nodes")
-    gx = summary.get("gx") or {}
-    if gx.get("available"):
-        lines.append(f"Great Expectations: {gx.get('failed_suites', 0)} of {gx.get('suites', 0)} suites failed")
-    if summary.get("problems"):
-        lines.append(f"{len(summary['problems'])} problems in the export (see run.log)")
-    if summary.get("message"):
-        lines.append(str(summary["message"]))
-    if report_path:
-        lines.append(f"report: {report_path}")
-    return subject, "\n".join(lines)
+class RetryableHTTPError(Exception):
+    """An HTTP status worth retrying (429, 5xx)."""
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, (RetryableHTTPError, httpx.TransportError)):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError))
+
+
+def _retrying(env: Mapping[str, str]) -> Retrying:
+    attempts = max(1, int(env.get(ENV + "NOTIFY_ATTEMPTS") or 4))
+    backoff = float(env.get(ENV + "NOTIFY_BACKOFF") or 1)
+    return Retrying(
+        retry=retry_if_exception(_retryable),
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=backoff, min=backoff, max=30),
+        reraise=True,
+    )
+
+
+def webhook_format(url: str, chosen: str | None) -> str:
+    """slack, teams or text: as chosen, else from the URL's host."""
+    chosen = (chosen or "auto").strip().lower()
+    if chosen not in FORMATS:
+        raise ValueError(f"JUVONNO_DQ_WEBHOOK_FORMAT must be one of {', '.join(FORMATS)}")
+    if chosen != "auto":
+        return chosen
+    host = httpx.URL(url).host.lower()
+    if host == "hooks.slack.com":
+        return "slack"
+    if host.endswith((".logic.azure.com", ".powerplatform.com", ".webhook.office.com", ".environment.api.powerplatform.com")):
+        return "teams"
+    return "text"
 
 
 def send_all(
@@ -69,15 +97,21 @@ def send_all(
     url = env.get(ENV + "WEBHOOK_URL")
     if url:
         try:
-            post_webhook(url, text, timeout)
+            kind = webhook_format(url, env.get(ENV + "WEBHOOK_FORMAT"))
+            payload = fmt.payload(kind, summary, report_path)
+            for attempt in _retrying(env):
+                with attempt:
+                    post_webhook(url, payload, timeout)
             sent["webhook"] = True
-            log("notification sent to the webhook")
+            log(f"notification sent to the webhook ({kind})")
         except Exception as exc:  # noqa: BLE001 - never fail the run
             sent["webhook"] = False
             log(f"webhook notification failed: {type(exc).__name__}: {_short(exc)}")
     if env.get(ENV + "SMTP_HOST"):
         try:
-            send_mail(env, subject, text, timeout)
+            for attempt in _retrying(env):
+                with attempt:
+                    send_mail(env, subject, text, timeout)
             sent["email"] = True
             log("notification e-mail sent")
         except Exception as exc:  # noqa: BLE001
@@ -86,14 +120,14 @@ def send_all(
     return sent
 
 
-def post_webhook(url: str, text: str, timeout: float) -> None:
+def post_webhook(url: str, payload: Mapping[str, Any], timeout: float) -> None:
     if not url.lower().startswith(("http://", "https://")):
         raise ValueError("JUVONNO_DQ_WEBHOOK_URL must be an http(s) URL")
-    body = json.dumps({"text": text}).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - scheme checked above
-        if resp.status >= 300:
-            raise OSError(f"HTTP {resp.status}")
+    response = httpx.post(url, json=payload, timeout=timeout, follow_redirects=False)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise RetryableHTTPError(f"HTTP {response.status_code}")
+    if response.status_code >= 300:
+        raise OSError(f"HTTP {response.status_code}")
 
 
 def send_mail(env: Mapping[str, str], subject: str, text: str, timeout: float) -> None:

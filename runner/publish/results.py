@@ -63,6 +63,7 @@ class Findings:
     raw_rows: dict[str, int] = field(default_factory=dict)
     invoicing: list[dict[str, Any]] | None = None
     trend: list[dict[str, Any]] = field(default_factory=list)  # run_id, as_of_date, started_at, rule_id, hits
+    trend_points: list[dict[str, Any]] = field(default_factory=list)  # date, rule_id, hits, runs, reexported
     missing: list[str] = field(default_factory=list)  # relations that were not there
     exception_problems: list[str] = field(default_factory=list)  # bad rows of seeds/sop_exceptions.csv
 
