@@ -10,6 +10,7 @@ import click
 from runner import options
 from runner.exit_codes import ExitCode
 from runner.commands.bench import bench
+from runner.commands.check_export import check_export
 from runner.commands.demo import demo
 from runner.commands.dev import dev
 from runner.commands.generate import generate
@@ -33,6 +34,7 @@ cli.add_command(demo)
 cli.add_command(pull)
 cli.add_command(dev)
 cli.add_command(bench)
+cli.add_command(check_export)
 
 # --config before the command name (`juvonno-dq --config F run`) and after it
 # (`juvonno-dq run --config F`), for every command, including ones added above later.

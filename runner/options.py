@@ -45,6 +45,25 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | dt.date | N
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
+def _time(_ctx: click.Context, _param: click.Parameter, value: str | dt.time | None) -> dt.time | None:
+    if value is None or isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time of day HH:MM") from None
+
+
+def _timestamp(_ctx: click.Context, _param: click.Parameter, value: str | dt.datetime | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date-time YYYY-MM-DDTHH:MM[+HH:MM]") from None
+    return parsed if parsed.tzinfo else parsed.astimezone()  # a naive time is local time
+
+
 def _option(*decls: str, env: str, **kwargs):  # type: ignore[no-untyped-def]
     kwargs.setdefault("show_envvar", True)
     return click.option(*decls, envvar=ENV_PREFIX + env, **kwargs)
@@ -156,6 +175,30 @@ anomaly_threshold = _option(
     default=3.5,
     show_default=True,
     help="Anomaly alerts: flag a value whose robust z-score (median/MAD) exceeds this; lower is more sensitive.",
+)
+export_due_by = _option(
+    "--due-by",
+    "due_by",
+    env="EXPORT_DUE_BY",
+    callback=_time,
+    default="06:00",
+    show_default=True,
+    help="check-export: the local time of day by which the night's export must have arrived.",
+)
+export_max_age_hours = _option(
+    "--max-age-hours",
+    env="EXPORT_MAX_AGE_HOURS",
+    type=click.FloatRange(min=0, min_open=True),
+    default=24.0,
+    show_default=True,
+    help="check-export: how old the export may be at the due time (24: it arrived after yesterday's due time).",
+)
+check_at = _option(
+    "--at",
+    env="CHECK_AT",
+    callback=_timestamp,
+    default=None,
+    help="check-export: check as if at this time (ISO 8601; default now).",
 )
 seed = _option("--seed", env="SEED", type=int, default=1, show_default=True, help="Random seed (same seed, same files).")
 

@@ -120,6 +120,37 @@ def send_all(
     return sent
 
 
+def send_text(subject: str, text: str, log: Callable[[str], None], env: Mapping[str, str] | None = None) -> dict[str, bool]:
+    """Send a short alert (e.g. check-export's) to every configured channel."""
+    env = os.environ if env is None else env
+    timeout = float(env.get(ENV + "NOTIFY_TIMEOUT", "10") or 10)
+    sent: dict[str, bool] = {}
+    url = env.get(ENV + "WEBHOOK_URL")
+    if url:
+        try:
+            kind = webhook_format(url, env.get(ENV + "WEBHOOK_FORMAT"))
+            payload = fmt.text_payload(kind, subject, text)
+            for attempt in _retrying(env):
+                with attempt:
+                    post_webhook(url, payload, timeout)
+            sent["webhook"] = True
+            log(f"alert sent to the webhook ({kind})")
+        except Exception as exc:  # noqa: BLE001
+            sent["webhook"] = False
+            log(f"webhook alert failed: {type(exc).__name__}: {_short(exc)}")
+    if env.get(ENV + "SMTP_HOST"):
+        try:
+            for attempt in _retrying(env):
+                with attempt:
+                    send_mail(env, subject, text, timeout)
+            sent["email"] = True
+            log("alert e-mail sent")
+        except Exception as exc:  # noqa: BLE001
+            sent["email"] = False
+            log(f"e-mail alert failed: {type(exc).__name__}: {_short(exc)}")
+    return sent
+
+
 def post_webhook(url: str, payload: Mapping[str, Any], timeout: float) -> None:
     if not url.lower().startswith(("http://", "https://")):
         raise ValueError("JUVONNO_DQ_WEBHOOK_URL must be an http(s) URL")

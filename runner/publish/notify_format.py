@@ -139,3 +139,19 @@ def teams(summary: Mapping[str, Any], report_path: str | None) -> dict[str, Any]
         "type": "message",
         "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}],
     }
+
+
+def text_payload(kind: str, subject: str, text: str) -> dict[str, Any]:
+    """A short alert (check-export) in the webhook's format."""
+    if kind == "slack":
+        return {"text": text[:3000], "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": subject[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+        ]}  # fmt: skip
+    if kind == "teams":
+        body = [{"type": "TextBlock", "text": subject, "weight": "Bolder", "color": "Attention", "wrap": True}]
+        body += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"} for line in text.splitlines()[1:]]
+        card = {"$schema": ADAPTIVE_CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.4", "body": body}
+        return {"type": "message", "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}  # fmt: skip
+    return {"text": text}
