@@ -1,5 +1,6 @@
-"""report.html: one self-contained page (inline CSS, inline SVG, a little inline JS;
-no CDN, no font, no request of any kind), rendered from templates/report.html.j2.
+"""report.html: one self-contained page (inline CSS, inline SVG, inline JS: a little of
+our own and the vendored Vega for the trend, see report_watch.py; no CDN, no font, no
+request of any kind), rendered from templates/report.html.j2.
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ def render(ctx: dict[str, Any]) -> str:
     groups = ctx.get("groups") or []
     worklist = ctx.get("worklist") or []
     group_options = sorted({g.strip() for r in worklist for g in str(r.get("group_name") or "No Group").split(";")})
+    from runner.publish import report_watch
+
     context = {
         **ctx,
+        **report_watch.context(ctx),
         "outcome_label": OUTCOME_LABEL.get(summary["outcome"], summary["outcome"]),
         "rules_chart": bar_chart([(r["rule_id"], int(r["hits"])) for r in rules], title="Hits per rule"),
         "groups_chart": bar_chart([(g["group_name"], int(g["hits"])) for g in groups], title="Hits per group"),
-        "trend_total_chart": trend_total_chart(trend),
         "sparklines": {r["rule_id"]: sparkline(trend, r["rule_id"]) for r in rules},
         "group_options": group_options,
         "lifecycle": ctx.get("lifecycle"),
@@ -58,7 +61,6 @@ def render(ctx: dict[str, Any]) -> str:
         "rule_text_json": script_json(getattr(ctx.get("lifecycle"), "rule_text", None) or {}),
         "table_library_js": Markup(_vendored("tabulator.min.js")),
         "table_library_css": Markup(_vendored("tabulator.min.css")),
-        "invoicing_columns": list(ctx["invoicing"][0].keys()) if ctx.get("invoicing") else [],
     }
     from runner.publish.csp import harden_report
 
@@ -116,42 +118,6 @@ def _runs(trend: Sequence[dict[str, Any]]) -> "OrderedDict[str, dict[str, Any]]"
         run = runs.setdefault(str(row["run_id"]), {"as_of": str(row["as_of_date"]), "hits": {}})
         run["hits"][str(row["rule_id"])] = int(row["hits"] or 0)
     return runs
-
-
-def trend_total_chart(trend: Sequence[dict[str, Any]], width: int = 560, height: int = 160) -> Markup:
-    """Total hits per run (as-of date on the axis) as an inline SVG line chart."""
-    runs = _runs(trend)
-    if not runs:
-        return Markup('<p class="muted">No history yet.</p>')
-    points = [(r["as_of"], sum(r["hits"].values())) for r in runs.values()]
-    pad_l, pad_r, pad_t, pad_b = 40, 12, 12, 28
-    top = max(v for _, v in points) or 1
-    plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
-    n = len(points)
-
-    def xy(i: int, v: int) -> tuple[float, float]:
-        x = pad_l + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
-        return round(x, 1), round(pad_t + plot_h - plot_h * v / top, 1)
-
-    coords = [xy(i, v) for i, (_, v) in enumerate(points)]
-    parts = [
-        f'<svg class="chart" id="trend-chart" role="img" aria-label="Total hits per run" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-        "<title>Total hits per run</title>",
-        f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - pad_r}" y2="{pad_t + plot_h}" class="axis"/>',
-        f'<text x="{pad_l - 6}" y="{pad_t + 8}" text-anchor="end" class="val">{top}</text>',
-        f'<text x="{pad_l - 6}" y="{pad_t + plot_h}" text-anchor="end" class="val">0</text>',
-    ]
-    if n > 1:
-        parts.append(f'<polyline class="line" points="{" ".join(f"{x},{y}" for x, y in coords)}"/>')
-    for (x, y), (label, v) in zip(coords, points):
-        parts.append(f'<circle cx="{x}" cy="{y}" r="3" class="dot"><title>{escape(label)}: {v} hits</title></circle>')
-    first, last = points[0][0], points[-1][0]
-    parts.append(f'<text x="{pad_l}" y="{height - 8}" class="val">{escape(first)}</text>')
-    if n > 1:
-        parts.append(f'<text x="{width - pad_r}" y="{height - 8}" text-anchor="end" class="val">{escape(last)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 def sparkline(trend: Sequence[dict[str, Any]], rule_id: str, width: int = 120, height: int = 22) -> Markup:
