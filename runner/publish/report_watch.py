@@ -157,7 +157,7 @@ def trend_specs(points: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) 
         "data": {"values": total_values},
         "layer": [
             {"mark": {"type": "line", "point": {"size": 40}, "tooltip": True},
-             "encoding": {"x": x, "y": {"field": "hits", "type": "quantitative", "title": "total hits"}, "tooltip": tooltip}},
+             "encoding": {"x": x, "y": {"field": "hits", "type": "quantitative", "title": "total hits", "axis": {"tickMinStep": 1, "format": "d"}}, "tooltip": tooltip}},
             {"name": "reexport", "transform": [{"filter": "datum.reexported"}],
              "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#b42318"},
              "encoding": {"x": x, "tooltip": [{"value": "re-exported: the runs of this date read different exports"}]}},
@@ -177,7 +177,8 @@ def trend_specs(points: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) 
             "layer": [
                 {"mark": {"type": "line", "point": {"size": 20}, "tooltip": True},
                  "encoding": {"x": {**x, "title": None, "axis": {"format": "%d %b", "labelAngle": 0, "tickCount": 4}},
-                              "y": {"field": "hits", "type": "quantitative", "title": None, "axis": {"tickMinStep": 1, "format": "d", "tickCount": 3}},
+                              "y": {"field": "hits", "type": "quantitative", "title": None, "axis": {"tickMinStep": 1, "tickCount": 3,
+                                       "labelExpr": "datum.value == floor(datum.value) ? datum.label : ''"}},
                               "tooltip": [{"field": "rule_id", "title": "rule"}, *tooltip]}},
                 {"transform": [{"filter": "datum.reexported"}],
                  "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#b42318"},
