@@ -119,3 +119,16 @@ def test_status_follows_hits_population_and_threshold(built: tuple[DbtHarness, D
             assert status == ("pass" if hits == 0 else "fail"), rule_id  # thresholds are 0
         statuses.add(status)
     assert "fail" in statuses  # the sample export plants a hit for every rule
+
+
+def test_gx_sop_suite_meta_carries_category_population_and_threshold() -> None:
+    import json
+
+    suite = json.loads((REPO / "expectations" / "sop.patient_group_audit.json").read_text(encoding="utf-8"))
+    by_rule = {r["rule_id"]: r for r in seed()}
+    assert {e["meta"]["rule_id"] for e in suite["expectations"]} == set(by_rule)
+    for e in suite["expectations"]:
+        s = by_rule[e["meta"]["rule_id"]]
+        assert e["meta"]["kahn_category"] == s["kahn_category"], s["rule_id"]
+        assert e["meta"]["population"] == s["population"], s["rule_id"]
+        assert e["meta"]["threshold_pct"] == float(s["threshold_pct"]), s["rule_id"]
