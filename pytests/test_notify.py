@@ -233,9 +233,9 @@ def flaky() -> Iterator[tuple[str, type[_Flaky]]]:
 MONITORED = {
     **SUMMARY,
     "rules": [
-        {**SUMMARY["rules"][0], "population": 50, "hit_pct": 2.0, "status": "fail", "delta": 1, "previous_hits": 0},
-        {**SUMMARY["rules"][1], "population": 8, "hit_pct": 50.0, "status": "fail", "delta": 3, "previous_hits": 1},
-        {**SUMMARY["rules"][2], "population": 0, "hit_pct": None, "status": "not_applicable", "delta": 0},
+        {**SUMMARY["rules"][0], "population": 50, "hit_pct": 2.0, "check_status": "fail", "delta": 1, "previous_hits": 0},
+        {**SUMMARY["rules"][1], "population": 8, "hit_pct": 50.0, "check_status": "fail", "delta": 3, "previous_hits": 1},
+        {**SUMMARY["rules"][2], "population": 0, "hit_pct": None, "check_status": "not_applicable", "delta": 0},
     ],
     "rule_status": {"pass": 0, "fail": 2, "not_applicable": 1},
     "previous": {"run_id": "r0", "as_of": "2026-11-19", "deltas": {"total_hits": 4, "rules_hit": 1}},

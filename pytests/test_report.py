@@ -151,11 +151,11 @@ def _monitored() -> dict:
     ctx = _ctx(trend_points=TREND_POINTS, invoicing=INVOICING)
     s = ctx["summary"]
     s["rules"] = [
-        {**RULES[0], "population": 50, "hit_pct": 4.0, "threshold_pct": 5.0, "status": "pass", "kahn_category": "conformance",
+        {**RULES[0], "population": 50, "hit_pct": 4.0, "threshold_pct": 5.0, "check_status": "pass", "kahn_category": "conformance",
          "anomaly": None, "delta": -1},
-        {**RULES[1], "population": 8, "hit_pct": 12.5, "threshold_pct": 0.0, "status": "fail", "kahn_category": "plausibility",
+        {**RULES[1], "population": 8, "hit_pct": 12.5, "threshold_pct": 0.0, "check_status": "fail", "kahn_category": "plausibility",
          "anomaly": {"direction": "up", "median": 0.0, "score": 9.0, "baseline_dates": 14}, "delta": 1},
-        {**RULES[2], "population": 0, "hit_pct": None, "threshold_pct": 0.0, "status": "not_applicable",
+        {**RULES[2], "population": 0, "hit_pct": None, "threshold_pct": 0.0, "check_status": "not_applicable",
          "kahn_category": "plausibility", "anomaly": None, "delta": 0},
     ]  # fmt: skip
     s["rule_status"] = {"pass": 1, "fail": 1, "not_applicable": 1}

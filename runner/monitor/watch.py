@@ -62,7 +62,7 @@ class Watch:
                 population_key=m.get("population"),
                 hit_pct=_float(m.get("hit_pct")),
                 threshold_pct=_float(m.get("threshold_pct")),
-                status=m.get("status"),
+                check_status=m.get("status"),
                 kahn_category=m.get("kahn_category"),
                 anomaly=_anomaly(c),
                 previous_hits=prev,
@@ -88,7 +88,7 @@ class Watch:
             "insufficient_history": sum(1 for c in self.rule_checks if c.status == "insufficient_history"),
         }
         summary["rule_status"] = {
-            s: sum(1 for r in summary.get("rules", []) if r.get("status") == s) for s in ("pass", "fail", "not_applicable")
+            s: sum(1 for r in summary.get("rules", []) if r.get("check_status") == s) for s in ("pass", "fail", "not_applicable")
         }
         summary["previous"] = self._previous_counts(summary)
 
@@ -117,7 +117,7 @@ class Watch:
                     "population": r.get("population"),
                     "hit_pct": r.get("hit_pct"),
                     "threshold_pct": r.get("threshold_pct"),
-                    "rule_status": r.get("status"),
+                    "rule_status": r.get("check_status"),
                     "kahn_category": r.get("kahn_category"),
                     "anomaly": (r.get("anomaly") or {}).get("direction"),
                     "exported_at": _naive(self.exported_at),

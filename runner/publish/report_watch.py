@@ -34,7 +34,7 @@ KAHN_MEANING = {
 STATUS_LABEL = {"pass": "pass", "fail": "fail", "not_applicable": "not applicable", None: "–"}
 SMALL_MULTIPLE_COLUMNS = 4
 # what a rule of an older summary.json (or a failed run) lacks
-RULE_DEFAULTS = {"population": None, "hit_pct": None, "threshold_pct": None, "status": None, "kahn_category": None,
+RULE_DEFAULTS = {"population": None, "hit_pct": None, "threshold_pct": None, "check_status": None, "kahn_category": None,
                  "anomaly": None, "delta": None}  # fmt: skip
 
 # Invoicing columns: people's labels (anything else: snake_case → Sentence case).
