@@ -123,7 +123,8 @@ final as (
         hits,
         case
             when population_size > 0
-                then round(cast(100.0 * hits / population_size as {{ dbt.type_numeric() }}), 2)
+                -- rounded as numeric (PostgreSQL rounds no double), read as a double everywhere
+                then cast(round(cast(100.0 * hits / population_size as {{ dbt.type_numeric() }}), 2) as double precision)
         end as hit_pct,
         threshold_pct,
         case
