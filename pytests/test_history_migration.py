@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pytests.test_postgres_warehouse import _fake_build, _warehouse
 from runner.publish import history
@@ -87,3 +88,40 @@ def test_postgres_instance_with_the_old_history_table(tmp_path: Path, postgres_s
     wh.publish()
     wh2 = _warehouse(postgres_server, pg_schema, tmp_path)
     assert wh2.latest_as_of() == dt.date(2026, 11, 20)
+
+
+@pytest.mark.spark
+def test_spark_build_with_the_old_history_table(tmp_path: Path) -> None:
+    """The build's history table in its old shape (as carried from an older
+    instance): appending adds the missing columns; the old row reads NULL there."""
+    import importlib.util
+
+    from pytests.conftest import require
+
+    require(importlib.util.find_spec("pyspark") is not None, "no pyspark (make install-spark)")
+    from runner.warehouse.spark import SparkWarehouse
+
+    wh = SparkWarehouse(out=tmp_path / "out", environ={"JUVONNO_DQ_SPARK_SCHEMA": "migration"})
+    try:
+        wh.prepare_build("20261120T230000Z-abc123")
+        database = wh._build_db("history")
+        spark = wh.spark
+        spark.sql(f"drop table {database}.dq_run_history")
+        spark.sql(
+            f"create table {database}.dq_run_history (run_id varchar(64), as_of_date date, started_at timestamp_ntz, "
+            "finished_at timestamp_ntz, rule_id varchar(32), hits integer, outcome varchar(16), exit_code integer) using parquet"
+        )
+        spark.sql(
+            f"insert into {database}.dq_run_history values ('old-run', date'2026-11-19', timestamp_ntz'2026-11-19 23:00:00', "
+            "timestamp_ntz'2026-11-19 23:05:00', 'SOP-10', 4, 'findings', 0)"
+        )
+        wh.append_history([NEW_ROW])
+        wh.append_history([FILE_ROW], table=history.FILE_TABLE)
+        rows = wh.query("select * from juvonno_history.dq_run_history order by as_of_date")
+        assert [r["run_id"] for r in rows] == ["old-run", "new-run"]
+        assert all(rows[0][c] is None for c in history.COLUMN_NAMES[8:])
+        assert {k: rows[1][k] for k in NEW_ROW} == NEW_ROW
+        assert wh.query("select file_rows from juvonno_history.dq_file_history") == [{"file_rows": 60}]
+    finally:
+        wh.discard_databases()
+        wh.spark.stop()  # no JVM left behind

@@ -56,7 +56,7 @@ _COLUMNS_RE = re.compile(
     r"^select column_name from information_schema\.columns where table_schema = '(\w+)' "
     r"and table_name = '(\w+)' order by ordinal_position$"
 )
-_HISTORY_TYPES = {"timestamp": "timestamp_ntz"}  # naive UTC, as in DuckDB and PostgreSQL
+_HISTORY_TYPES = {"timestamp": "timestamp_ntz", "double precision": "double"}  # naive UTC, as in DuckDB and PostgreSQL
 
 
 def run_token(run_id: str) -> str:
@@ -154,12 +154,19 @@ class SparkWarehouse:
                 src, dst = f"{q(source)}.{q(table)}", f"{q(target)}.{q(table)}"
                 spark.sql(f"create table {dst} like {src}")
                 spark.sql(f"insert into {dst} select * from {src}")
-        spark.sql(self._history_ddl())
+        self._history_ddl()
         return {ENV_SCHEMA: self.build}
 
-    def _history_ddl(self) -> str:
-        cols = ", ".join(f"{name} {_HISTORY_TYPES.get(t, t)}" for name, t in history.COLUMNS)
-        return f"create table if not exists {q(self._build_db('history'))}.{history.TABLE} ({cols}) using parquet"
+    def _history_ddl(self) -> None:
+        """Every history table, created, or given the columns an older instance lacks."""
+        database = self._build_db("history")
+        for table, columns in history.TABLES.items():
+            cols = ", ".join(f"{name} {_HISTORY_TYPES.get(t, t)}" for name, t in columns)
+            self.spark.sql(f"create table if not exists {q(database)}.{table} ({cols}) using parquet")
+            have = {c.name for c in self.spark.catalog.listColumns(table, database)}
+            missing = [f"{name} {_HISTORY_TYPES.get(t, t)}" for name, t in columns if name not in have]
+            if missing:
+                self.spark.sql(f"alter table {q(database)}.{table} add columns ({', '.join(missing)})")
 
     def _build_db(self, layer: str) -> str:
         if self.build is None:
@@ -189,14 +196,14 @@ class SparkWarehouse:
             return [{"column_name": c.name} for c in self.spark.catalog.listColumns(table, database)]
         return [row.asDict() for row in self.spark.sql(self._to_build(sql)).collect()]
 
-    def append_history(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
         if not rows:
             return
         spark = self.spark
-        spark.sql(self._history_ddl())
-        target = f"{self._build_db('history')}.{history.TABLE}"
+        self._history_ddl()
+        target = f"{self._build_db('history')}.{table}"
         schema = spark.table(target).schema
-        frame = spark.createDataFrame([[row.get(c) for c in history.COLUMN_NAMES] for row in rows], schema)
+        frame = spark.createDataFrame([[row.get(c) for c in schema.names] for row in rows], schema)
         frame.write.insertInto(target)
 
     def sqlalchemy_url(self) -> str:

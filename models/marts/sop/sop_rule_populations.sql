@@ -124,7 +124,7 @@ final as (
         case
             when population_size > 0
                 -- rounded as numeric (PostgreSQL rounds no double), read as a double everywhere
-                then cast(round(cast(100.0 * hits / population_size as {{ dbt.type_numeric() }}), 2) as double precision)
+                then cast(round(cast(100.0 * hits / population_size as {{ dbt.type_numeric() }}), 2) as {{ double_type() }})
         end as hit_pct,
         threshold_pct,
         case
