@@ -69,6 +69,9 @@ def report_script_hashes() -> list[str]:
             elif "{{" in code or "{%" in code:
                 raise ValueError(f"{template.name}: an inline script with template code cannot have a fixed hash")
             hashes.append(source_hash(code))
+    from runner.publish.report_watch import vega_sources  # the trend charts' inlined Vega
+
+    hashes += [source_hash(code) for code in vega_sources()]
     return hashes
 
 

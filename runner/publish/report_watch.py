@@ -53,15 +53,20 @@ SERVICE_LABELS = {"therapy": "Therapy", "icbt": "iCBT", "group_therapy": "Group 
 
 
 @lru_cache(maxsize=1)
-def vega_scripts() -> Markup:
-    """Vega, Vega-Lite and the interpreter, each in its own inline <script>."""
-    parts = []
+def vega_sources() -> tuple[str, ...]:
+    """The code of Vega, Vega-Lite and the interpreter exactly as inlined (the
+    report's CSP lists their hashes: runner/publish/csp.py)."""
+    sources = []
     for path in VEGA_FILES:
         text = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
         # the maps are not shipped: a browser's developer tools would try to fetch them
-        text = re.sub(r"^//# sourceMappingURL=.*$", "", text, flags=re.M)
-        parts.append(f'<script class="vendored" data-file="{path.parent.name}/{path.name}">{text}</script>')
-    return Markup("\n".join(parts))
+        sources.append(re.sub(r"^//# sourceMappingURL=.*$", "", text, flags=re.M))
+    return tuple(sources)
+
+
+def vega_scripts() -> Markup:
+    """Vega, Vega-Lite and the interpreter, each in its own inline <script>."""
+    return Markup("\n".join(f"<script>{code}</script>" for code in vega_sources()))
 
 
 def json_script(element_id: str, value: Any) -> Markup:
@@ -249,6 +254,6 @@ def context(ctx: Mapping[str, Any]) -> dict[str, Any]:
         "pct": pct,
         "trend_specs": specs,
         "trend_json": json_script("trend-data", {"total": specs["total"], "per_rule": specs["per_rule"]}) if specs else "",
-        "vega_scripts": vega_scripts() if specs else "",
+        "vega_scripts": vega_scripts(),  # always: the page's CSP lists every script's hash
         "invoice_table": invoicing_table(ctx.get("invoicing")),
     }
