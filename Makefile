@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-# The Spark target's extra (pyspark, dbt-spark; Java 17 from the system): CI and
-# whoever runs --target spark. `make demo` does not need it.
+# The Spark target's extra (pyspark, dbt-spark; Java 17 from the system): `make test`
+# (the Spark parity tests) and whoever runs --target spark. `make demo` does not need it.
 SPARK_STAMP := $(VENV)/.installed-spark
 install-spark: $(SPARK_STAMP)
 
@@ -30,7 +30,7 @@ $(SPARK_STAMP): $(STAMP)
 demo: $(STAMP)
 	$(BIN)/juvonno-dq demo
 
-test: $(STAMP)
+test: $(SPARK_STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: $(STAMP)
