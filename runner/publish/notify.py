@@ -92,62 +92,49 @@ def send_all(
     """Send every configured notification; returns {channel: delivered}."""
     env = os.environ if env is None else env
     subject, text = message(summary, report_path)
-    timeout = float(env.get(ENV + "NOTIFY_TIMEOUT", "10") or 10)
-    sent: dict[str, bool] = {}
-    url = env.get(ENV + "WEBHOOK_URL")
-    if url:
-        try:
-            kind = webhook_format(url, env.get(ENV + "WEBHOOK_FORMAT"))
-            payload = fmt.payload(kind, summary, report_path)
-            for attempt in _retrying(env):
-                with attempt:
-                    post_webhook(url, payload, timeout)
-            sent["webhook"] = True
-            log(f"notification sent to the webhook ({kind})")
-        except Exception as exc:  # noqa: BLE001 - never fail the run
-            sent["webhook"] = False
-            log(f"webhook notification failed: {type(exc).__name__}: {_short(exc)}")
-    if env.get(ENV + "SMTP_HOST"):
-        try:
-            for attempt in _retrying(env):
-                with attempt:
-                    send_mail(env, subject, text, timeout)
-            sent["email"] = True
-            log("notification e-mail sent")
-        except Exception as exc:  # noqa: BLE001
-            sent["email"] = False
-            log(f"e-mail notification failed: {type(exc).__name__}: {_short(exc)}")
-    return sent
+    return _deliver(env, lambda kind: fmt.payload(kind, summary, report_path), subject, text, log, "notification")
 
 
 def send_text(subject: str, text: str, log: Callable[[str], None], env: Mapping[str, str] | None = None) -> dict[str, bool]:
     """Send a short alert (e.g. check-export's) to every configured channel."""
     env = os.environ if env is None else env
+    return _deliver(env, lambda kind: fmt.text_payload(kind, subject, text), subject, text, log, "alert")
+
+
+def _deliver(
+    env: Mapping[str, str],
+    webhook_payload: Callable[[str], Mapping[str, Any]],
+    subject: str,
+    text: str,
+    log: Callable[[str], None],
+    noun: str,
+) -> dict[str, bool]:
+    """Each configured channel once, with retries; a failure is logged, never raised."""
     timeout = float(env.get(ENV + "NOTIFY_TIMEOUT", "10") or 10)
     sent: dict[str, bool] = {}
     url = env.get(ENV + "WEBHOOK_URL")
     if url:
         try:
             kind = webhook_format(url, env.get(ENV + "WEBHOOK_FORMAT"))
-            payload = fmt.text_payload(kind, subject, text)
+            payload = webhook_payload(kind)
             for attempt in _retrying(env):
                 with attempt:
                     post_webhook(url, payload, timeout)
             sent["webhook"] = True
-            log(f"alert sent to the webhook ({kind})")
-        except Exception as exc:  # noqa: BLE001
+            log(f"{noun} sent to the webhook ({kind})")
+        except Exception as exc:  # noqa: BLE001 - never fail the run
             sent["webhook"] = False
-            log(f"webhook alert failed: {type(exc).__name__}: {_short(exc)}")
+            log(f"webhook {noun} failed: {type(exc).__name__}: {_short(exc)}")
     if env.get(ENV + "SMTP_HOST"):
         try:
             for attempt in _retrying(env):
                 with attempt:
                     send_mail(env, subject, text, timeout)
             sent["email"] = True
-            log("alert e-mail sent")
-        except Exception as exc:  # noqa: BLE001
+            log(f"{noun} e-mail sent")
+        except Exception as exc:  # noqa: BLE001 - never fail the run
             sent["email"] = False
-            log(f"e-mail alert failed: {type(exc).__name__}: {_short(exc)}")
+            log(f"e-mail {noun} failed: {type(exc).__name__}: {_short(exc)}")
     return sent
 
 
