@@ -193,12 +193,8 @@ class Prepared:
     data_docs_dir: Path
 
 
-def prepare_expectations(run_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> Prepared:
-    """The slow part that needs no database (the import, ~5 s; context and suites):
-    the runner does it in a child process while dbt still holds the build file."""
-    suites = load_suites(expectations_dir)
-    data_docs_dir = Path(run_dir) / DATA_DOCS_DIR
-
+def quiet_gx() -> None:
+    """No analytics; GX's own logging at warnings and up (any data source)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     # GX logs hundreds of INFO lines about itself (docs decorators, metrics): warnings
     # and up only. It also warns "No sqlalchemy dialect found" once per type
@@ -207,6 +203,15 @@ def prepare_expectations(run_dir: Path, expectations_dir: Path = EXPECTATIONS_DI
     if gx_logger.level == logging.NOTSET:
         gx_logger.setLevel(logging.WARNING)
     logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
+
+
+def prepare_expectations(run_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> Prepared:
+    """The slow part that needs no database (the import, ~5 s; context and suites):
+    the runner does it in a child process while dbt still holds the build file."""
+    suites = load_suites(expectations_dir)
+    data_docs_dir = Path(run_dir) / DATA_DOCS_DIR
+
+    quiet_gx()
     import great_expectations  # noqa: F401 - the import is the cost being moved
 
     from runner.gx.fixes import apply_gx_fixes

@@ -12,14 +12,12 @@ pyspark type classes). Results, reconciliation and Data Docs are the SQL path's
 from __future__ import annotations
 
 import copy
-import logging
-import os
 import time
 import warnings
 from pathlib import Path
 from typing import Any
 
-from runner.expectations import DATA_DOCS_DIR, RESULT_FORMAT, GxOutcome, _build_suite, _make_context, _suite_kind, outcome_of
+from runner.expectations import DATA_DOCS_DIR, RESULT_FORMAT, GxOutcome, _build_suite, _make_context, _suite_kind, outcome_of, quiet_gx
 from runner.gx.suites import EXPECTATIONS_DIR, load_suites
 
 # SQL type names in the suites -> the pyspark.sql.types class GX checks on Spark.
@@ -56,10 +54,7 @@ def run_expectations_spark(
 ) -> GxOutcome:
     """Validate every suite against `<schema_prefix>_<schema>.<table>` in `spark`."""
     started = time.monotonic()
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    gx_logger = logging.getLogger("great_expectations")
-    if gx_logger.level == logging.NOTSET:
-        gx_logger.setLevel(logging.WARNING)
+    quiet_gx()
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
     import great_expectations as gx
 
