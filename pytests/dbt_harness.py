@@ -91,11 +91,16 @@ class DbtHarness:
             vars_["as_of_date"] = as_of
         args = [
             *command.split(),
-            "--project-dir", str(self.project_dir),
-            "--profiles-dir", str(self.project_dir),
-            "--target-path", str(self.target_path),
-            "--log-path", str(self.log_path),
-            "--vars", json.dumps(vars_),
+            "--project-dir",
+            str(self.project_dir),
+            "--profiles-dir",
+            str(self.project_dir),
+            "--target-path",
+            str(self.target_path),
+            "--log-path",
+            str(self.log_path),
+            "--vars",
+            json.dumps(vars_),
             # profiles.yml's default target is the data team's dev warehouse
             *(() if "--target" in extra else ("--target", "duckdb")),
             *extra,
@@ -141,7 +146,12 @@ class DbtHarness:
         connection, same column names and types: a stand-in for the Postgres
         loader when testing the models on PostgreSQL."""
         raw = f"{schema}_raw"
-        tables = [t for (t,) in self.query("select table_name from information_schema.tables where table_schema = 'juvonno_raw'")]
+        tables = [
+            t
+            for (t,) in self.query(
+                "select table_name from information_schema.tables where table_schema = 'juvonno_raw'"
+            )
+        ]
         with connection.cursor() as cur:
             cur.execute(f'create schema if not exists "{raw}"')
             for table in tables:
@@ -150,7 +160,11 @@ class DbtHarness:
                     "where table_schema = 'juvonno_raw' and table_name = ? order by ordinal_position",
                     [table],
                 )
-                cur.execute(f'create table "{raw}"."{table}" (' + ", ".join(f'"{c}" {t}' for c, t in cols) + ")")
+                cur.execute(
+                    f'create table "{raw}"."{table}" ('
+                    + ", ".join(f'"{c}" {t}' for c, t in cols)
+                    + ")"
+                )
                 rows = self.query(f'select * from juvonno_raw."{table}"')
                 if rows:
                     placeholders = ", ".join(["%s"] * len(cols))

@@ -11,7 +11,16 @@ from pathlib import Path
 
 from pytests.conftest import REPO
 
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "seeds", "snapshots", "macros", "tests", "analyses")
+PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "seeds",
+    "snapshots",
+    "macros",
+    "tests",
+    "analyses",
+)
 EXCEPTION_HEADER = "customer_id,rule_id,reason,agreed_by,agreed_on,expires_on\n"
 
 
@@ -21,10 +30,14 @@ def project_with_exceptions(dest: Path, rows: list[str]) -> Path:
     for part in PROJECT_PARTS:
         src = REPO / part
         if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("target", "logs", "__pycache__"))
+            shutil.copytree(
+                src, dest / part, ignore=shutil.ignore_patterns("target", "logs", "__pycache__")
+            )
         elif src.is_file():
             shutil.copy2(src, dest / part)
-    (dest / "seeds" / "sop_exceptions.csv").write_text(EXCEPTION_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    (dest / "seeds" / "sop_exceptions.csv").write_text(
+        EXCEPTION_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8"
+    )
     return dest
 
 

@@ -54,7 +54,10 @@ ENV_VARS = (
 
 def _system_tool(name: str) -> str:
     """An administration tool, found even when PATH lacks the sbin folders (cron, env -i)."""
-    return shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])) or name
+    return (
+        shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+        or name
+    )
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,13 @@ class PgServer:
     def connect(self, **kwargs):  # type: ignore[no-untyped-def]
         import psycopg2
 
-        params = dict(host=self.host, port=self.port, user=self.user, password=self.password, dbname=self.database)
+        params = dict(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname=self.database,
+        )
         params.update(kwargs)
         return psycopg2.connect(**params)
 
@@ -125,7 +134,14 @@ def _ensure_system_user(name: str) -> None:
         pwd.getpwnam(name)
     except KeyError:
         subprocess.run(
-            [_system_tool("useradd"), "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+            [
+                _system_tool("useradd"),
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ],
             check=True,
         )
 
@@ -190,7 +206,19 @@ class ThrowawayCluster:
             )
             try:
                 self._run(
-                    [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "60", "start"]
+                    [
+                        str(self.bin_dir / "pg_ctl"),
+                        "-D",
+                        str(self.data),
+                        "-l",
+                        str(self.log),
+                        "-o",
+                        opts,
+                        "-w",
+                        "-t",
+                        "60",
+                        "start",
+                    ]
                 )
             except subprocess.CalledProcessError as exc:
                 last_error = exc.stderr + (self.log.read_text() if self.log.exists() else "")
@@ -199,7 +227,18 @@ class ThrowawayCluster:
             break
         else:
             raise RuntimeError(f"could not start a throwaway PostgreSQL cluster: {last_error}")
-        psql = [str(self.bin_dir / "psql"), "-h", str(self.sockets), "-p", str(self.port), "-U", SUPERUSER, "-v", "ON_ERROR_STOP=1", "-q"]
+        psql = [
+            str(self.bin_dir / "psql"),
+            "-h",
+            str(self.sockets),
+            "-p",
+            str(self.port),
+            "-U",
+            SUPERUSER,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+        ]
         self._run([*psql, "-d", "postgres", "-c", f"create database {DATABASE}"])
         self._run(
             [
@@ -221,7 +260,17 @@ class ThrowawayCluster:
     def stop(self) -> None:
         try:
             if self.port:
-                self._run([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+                self._run(
+                    [
+                        str(self.bin_dir / "pg_ctl"),
+                        "-D",
+                        str(self.data),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        "stop",
+                    ]
+                )
         except subprocess.CalledProcessError:
             pass
         finally:
@@ -275,7 +324,9 @@ def pg_schema(postgres_server: PgServer) -> Iterator[str]:
 
 
 @pytest.fixture()
-def pg_env(postgres_server: PgServer, pg_schema: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def pg_env(
+    postgres_server: PgServer, pg_schema: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
     """JUVONNO_DQ_PG_* set in os.environ for this test, pointing at its own schema prefix."""
     env = postgres_server.env(pg_schema)
     for name in ENV_VARS:

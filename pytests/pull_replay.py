@@ -28,7 +28,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-INTAKE_TEMPLATES = {"triage outcome", "end of services request"}  # forms; the rest are chart entries
+INTAKE_TEMPLATES = {
+    "triage outcome",
+    "end of services request",
+}  # forms; the rest are chart entries
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -53,21 +56,33 @@ class ApiData:
     appointments: dict[int, list[dict[str, Any]]]  # by branch id
     links: dict[int, dict[str, list[int]]]  # appointment id -> {charts, intakes}
     encounters: dict[int, dict[str, Any]]
-    string_groups: set[int] = field(default_factory=set)  # customers whose groups are bare strings (no code)
+    string_groups: set[int] = field(
+        default_factory=set
+    )  # customers whose groups are bare strings (no code)
 
 
 def api_from_export(export: Path) -> ApiData:
     customers_csv = _read(export / "customers.csv")
     appointments_csv = _read(export / "appointments.csv")
-    codes = sorted({r["branch_code"] for r in customers_csv + appointments_csv if r["branch_code"].strip()})
+    codes = sorted(
+        {r["branch_code"] for r in customers_csv + appointments_csv if r["branch_code"].strip()}
+    )
     branch_id = {code: n for n, code in enumerate(codes, start=1)}
     branches = [{"id": n, "code": code, "name": f"Branch {code}"} for code, n in branch_id.items()]
 
     staff = []
     for n, r in enumerate(_read(export / "staff.csv")):
         kind = "staff_type" if n % 2 else "type"
-        staff.append({"id": int(r["id"]), "num": _v(r["num"]), "first_name": _v(r["first_name"]),
-                      "last_name": _v(r["last_name"]), kind: r["staff_type"], "status": _v(r["status"])})
+        staff.append(
+            {
+                "id": int(r["id"]),
+                "num": _v(r["num"]),
+                "first_name": _v(r["first_name"]),
+                "last_name": _v(r["last_name"]),
+                kind: r["staff_type"],
+                "status": _v(r["status"]),
+            }
+        )
 
     groups_of: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in _read(export / "customer_groups.csv"):
@@ -82,14 +97,29 @@ def api_from_export(export: Path) -> ApiData:
             string_groups.add(cid)
             groups: list[Any] = [g["group_name"] for g in groups_of[r["id"]]]
         elif shape == 1:
-            groups = [{"name": g["group_name"], "code": _v(g["group_code"])} for g in groups_of[r["id"]]]
+            groups = [
+                {"name": g["group_name"], "code": _v(g["group_code"])} for g in groups_of[r["id"]]
+            ]
         else:
-            groups = [{"group": {"name": g["group_name"], "code": _v(g["group_code"])}} for g in groups_of[r["id"]]]
-        full = {"id": cid, "num": {"chart": _v(r["chart_num"])}, "first_name": _v(r["first_name"]),
-                "last_name": _v(r["last_name"]), "gender": _v(r["gender"]), "date_of_birth": _v(r["date_of_birth"]),
-                "email": _v(r["email"]), "phone": _v(r["phone"]), "status": r["status"],
-                "branch_id": branch_id.get(r["branch_code"]), "created": r["created"],
-                "warnings": _v(r["warnings"]), "groups": groups}
+            groups = [
+                {"group": {"name": g["group_name"], "code": _v(g["group_code"])}}
+                for g in groups_of[r["id"]]
+            ]
+        full = {
+            "id": cid,
+            "num": {"chart": _v(r["chart_num"])},
+            "first_name": _v(r["first_name"]),
+            "last_name": _v(r["last_name"]),
+            "gender": _v(r["gender"]),
+            "date_of_birth": _v(r["date_of_birth"]),
+            "email": _v(r["email"]),
+            "phone": _v(r["phone"]),
+            "status": r["status"],
+            "branch_id": branch_id.get(r["branch_code"]),
+            "created": r["created"],
+            "warnings": _v(r["warnings"]),
+            "groups": groups,
+        }
         customers[cid] = full
         # Every fourth customer is listed in part: contact details, dates and warnings only in the detail.
         omit = ("email", "phone", "created", "warnings") if n % 4 == 3 else ()
@@ -100,8 +130,11 @@ def api_from_export(export: Path) -> ApiData:
     for n, r in enumerate(appointments_csv):
         by_customer[r["customer_id"]].append(r)
         record: dict[str, Any] = {
-            "id": int(r["id"]), "customer": {"id": int(r["customer_id"]), "first_name": None},
-            "start": r["start"], "duration": _i(r["duration"]), "status": r["status"],
+            "id": int(r["id"]),
+            "customer": {"id": int(r["customer_id"]), "first_name": None},
+            "start": r["start"],
+            "duration": _i(r["duration"]),
+            "status": r["status"],
             "schedule_type": {"id": _i(r["schedule_type_id"]), "name": r["schedule_type_name"]},
             "created": _v(r["created"]),
         }
@@ -115,8 +148,12 @@ def api_from_export(export: Path) -> ApiData:
         else:
             record["staff"] = {"id": staff_id}
         appointments[branch_id[r["branch_code"]]].append(record)
-        if r["customer_id"] in customers and (name := customers[int(r["customer_id"])]["first_name"]):
-            record["customer"]["first_name"] = name  # the embedded customer, personal data as the API gives it
+        if r["customer_id"] in customers and (
+            name := customers[int(r["customer_id"])]["first_name"]
+        ):
+            record["customer"]["first_name"] = (
+                name  # the embedded customer, personal data as the API gives it
+            )
 
     links: dict[int, dict[str, list[int]]] = defaultdict(lambda: {"charts": [], "intakes": []})
     encounters: dict[int, dict[str, Any]] = {}
@@ -126,18 +163,36 @@ def api_from_export(export: Path) -> ApiData:
         own = by_customer[r["customer_id"]]
         if not own:
             raise ValueError(f"encounter {eid}: its customer has no appointment to hang it on")
-        near = min(own, key=lambda a: (abs((dt.date.fromisoformat(a["start"][:10]) - day).days), int(a["id"])))
+        near = min(
+            own,
+            key=lambda a: (abs((dt.date.fromisoformat(a["start"][:10]) - day).days), int(a["id"])),
+        )
         kind = "intakes" if r["template_name"].strip().lower() in INTAKE_TEMPLATES else "charts"
         links[int(near["id"])][kind].append(eid)
         record = {"id": eid, "outcome": _v(r["outcome"])}
         if n % 5 != 4:  # every fifth names no customer: it is the appointment's
             record["customer_id"] = int(r["customer_id"])
-        record.update({"template": {"name": r["template_name"]}} if n % 2 else {"template_name": r["template_name"]})
+        record.update(
+            {"template": {"name": r["template_name"]}}
+            if n % 2
+            else {"template_name": r["template_name"]}
+        )
         record.update({"date": r["chart_date"]} if n % 2 else {"chart_date": r["chart_date"]})
         staff_id = _i(r["staff_id"])
-        record.update({"staff": {"id": staff_id}} if n % 3 == 0 and staff_id else {"staff_id": staff_id})
+        record.update(
+            {"staff": {"id": staff_id}} if n % 3 == 0 and staff_id else {"staff_id": staff_id}
+        )
         encounters[eid] = record
-    return ApiData(branches, staff, customers, listed, dict(appointments), dict(links), encounters, string_groups)
+    return ApiData(
+        branches,
+        staff,
+        customers,
+        listed,
+        dict(appointments),
+        dict(links),
+        encounters,
+        string_groups,
+    )
 
 
 @dataclass
@@ -149,7 +204,9 @@ class Faults:
     every_429: int = 0
     retry_after: str = "1"
     rate_limit: float = 0.0  # requests per second the server accepts (0: no limit); more get 429
-    fail_after_windows: int = 0  # after this many distinct appointment windows were answered, every request is 500
+    fail_after_windows: int = (
+        0  # after this many distinct appointment windows were answered, every request is 500
+    )
     total_off_by_one: bool = False  # paged answers announce one record more than they hold
 
 
@@ -172,13 +229,17 @@ class ReplayServer:
         self.key = key
         self.faults = faults or Faults()
         self.seen: list[Seen] = []
-        self.windows: list[tuple[str, str, str]] = []  # (branch, start, end) answered with 200, page 1
+        self.windows: list[
+            tuple[str, str, str]
+        ] = []  # (branch, start, end) answered with 200, page 1
         self._lock = threading.Lock()
         self._count = 0
         self._recent: list[float] = []
         self._server = _QuietServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
-        self.port = self._server.server_address[1]  # give it to the next server to stand in for the same API
+        self.port = self._server.server_address[
+            1
+        ]  # give it to the next server to stand in for the same API
         self.url = f"http://127.0.0.1:{self.port}/api"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -211,14 +272,22 @@ class ReplayServer:
         if parts == ["staff"]:
             return 200, {"count": len(api.staff), "data": api.staff}
         if parts == ["customers", "list"]:
-            chosen = [c for cid, c in sorted(api.listed.items()) if c["status"].lower() == query.get("status")]
+            chosen = [
+                c
+                for cid, c in sorted(api.listed.items())
+                if c["status"].lower() == query.get("status")
+            ]
             return 200, self._page(chosen, query)
         if len(parts) == 2 and parts[0] == "customers" and parts[1].isdigit():
             found = api.customers.get(int(parts[1]))
             return (200, found) if found else (404, {"error": "not found"})
         if len(parts) == 3 and parts[:2] == ["appointments", "list"]:
             start, end = query["start_date"], query["end_date"]
-            within = [a for a in api.appointments.get(int(parts[2]), []) if start <= a["start"][:10] <= end]
+            within = [
+                a
+                for a in api.appointments.get(int(parts[2]), [])
+                if start <= a["start"][:10] <= end
+            ]
             if query.get("page", "1") == "1":
                 with self._lock:
                     self.windows.append((parts[2], start, end))
@@ -238,7 +307,9 @@ class ReplayServer:
             now = time.monotonic()
             self._recent = [t for t in self._recent if now - t < 1.0] + [now]
             over_rate = f.rate_limit and len(self._recent) > f.rate_limit
-            failing = f.fail_after_windows and len({w[1] for w in self.windows}) >= f.fail_after_windows
+            failing = (
+                f.fail_after_windows and len({w[1] for w in self.windows}) >= f.fail_after_windows
+            )
         if failing:
             return 500, None
         if f.every_drop and n % f.every_drop == 0:
@@ -287,7 +358,11 @@ class ReplayServer:
                 if fault:
                     status, retry_after = fault  # type: ignore[misc]
                     seen.status = status
-                    return self._send(status, {"error": "try later"}, {"Retry-After": retry_after} if retry_after else None)
+                    return self._send(
+                        status,
+                        {"error": "try later"},
+                        {"Retry-After": retry_after} if retry_after else None,
+                    )
                 status, body = replay.answer(url.path, query)
                 seen.status = status
                 self._send(status, body)
@@ -301,7 +376,16 @@ def pages_needed(records: int, count: int = 100) -> int:
 
 # -- running the real command against a replay ------------------------------------------
 SENTINEL_KEY = "sentinel-key-Zq8v3XkP1wY7"  # searched for in everything a pull writes or prints
-FAST = ("--api-rate", "500", "--api-backoff", "0.01", "--api-concurrency", "8", "--api-timeout", "10")
+FAST = (
+    "--api-rate",
+    "500",
+    "--api-backoff",
+    "0.01",
+    "--api-concurrency",
+    "8",
+    "--api-timeout",
+    "10",
+)
 
 
 @dataclass
@@ -315,15 +399,23 @@ class Pulled:
         return self.stdout + self.stderr
 
 
-def pull_cli(export_dir: Path, url: str, *args: str, key: str = SENTINEL_KEY, env: dict[str, str] | None = None,
-             timeout: float = 300) -> Pulled:
+def pull_cli(
+    export_dir: Path,
+    url: str,
+    *args: str,
+    key: str = SENTINEL_KEY,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> Pulled:
     import subprocess
 
     from pytests.test_run_support import CLI, REPO, env_for
 
     cmd = [str(CLI), "pull", "--api-url", url, "--export-dir", str(export_dir), *FAST, *args]
     extra = {"JUVONNO_DQ_API_KEY": key, **(env or {})}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env_for(extra), timeout=timeout, cwd=str(REPO))
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env=env_for(extra), timeout=timeout, cwd=str(REPO)
+    )
     return Pulled(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -332,7 +424,11 @@ def files_holding(root: Path, needle: str) -> list[Path]:
     from urllib.parse import quote
 
     forms = {needle.encode(), quote(needle, safe="").encode()}
-    return [p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and any(f in p.read_bytes() for f in forms)]
+    return [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not p.is_symlink() and any(f in p.read_bytes() for f in forms)
+    ]
 
 
 def table(path: Path) -> list[dict[str, str]]:

@@ -48,7 +48,9 @@ def test_a_steady_noisy_series_does_not_alert() -> None:
 def test_a_constant_series_tolerates_small_changes() -> None:
     history = series([12] * 14)
     assert check("rule", "SOP-21", 14, history, D, S).status == "ok"  # below min_change
-    assert check("rule", "SOP-21", 30, history, D, S).is_anomaly  # MAD 0: the floor scale, not infinity
+    assert check(
+        "rule", "SOP-21", 30, history, D, S
+    ).is_anomaly  # MAD 0: the floor scale, not infinity
     assert check("rule", "SOP-01", 2, series([0] * 14), D, S).status == "ok"
 
 
@@ -66,7 +68,9 @@ def test_same_date_reruns_count_once_and_today_is_not_its_own_baseline() -> None
     today = [Point(D, f"v{i}", 50) for i in range(10)]  # earlier runs of today's date
     assert len(one_per_date(base + today, D)) == 6
     # the latest run of a date wins
-    kept = one_per_date([Point(D - dt.timedelta(days=1), "a", 1), Point(D - dt.timedelta(days=1), "b", 7)], D)
+    kept = one_per_date(
+        [Point(D - dt.timedelta(days=1), "a", 1), Point(D - dt.timedelta(days=1), "b", 7)], D
+    )
     assert [p.value for p in kept] == [7]
 
 
@@ -85,7 +89,12 @@ def test_sensitivity_is_configurable() -> None:
 
 def test_check_all_reads_history_rows() -> None:
     rows = [
-        {"as_of_date": (D - dt.timedelta(days=i)).isoformat(), "started_at": i, "rule_id": rid, "hits": h}
+        {
+            "as_of_date": (D - dt.timedelta(days=i)).isoformat(),
+            "started_at": i,
+            "rule_id": rid,
+            "hits": h,
+        }
         for i in range(1, 15)
         for rid, h in (("SOP-10", 40 + i % 3), ("SOP-20", 5))
     ]

@@ -20,7 +20,9 @@ CLI = [sys.executable, "-m", "runner.cli", "bench"]
 
 
 def _bench(*args: str, timeout: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=dict(os.environ), timeout=timeout)
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, env=dict(os.environ), timeout=timeout
+    )
 
 
 @pytest.mark.slow
@@ -42,7 +44,9 @@ def test_bench_at_10k_runs_every_tool_and_writes_the_table(tmp_path: Path) -> No
 
 def test_bench_refuses_unknown_scales_and_tools_with_exit_3(tmp_path: Path) -> None:
     for args in (("--scales", "ten"), ("--tools", "runner,spark")):
-        proc = _bench(*args, "--bench-dir", str(tmp_path), "--report", str(tmp_path / "B.md"), timeout=120)
+        proc = _bench(
+            *args, "--bench-dir", str(tmp_path), "--report", str(tmp_path / "B.md"), timeout=120
+        )
         assert proc.returncode == ExitCode.CANNOT_RUN, proc.stderr
         assert "Traceback" not in proc.stderr
         assert not (tmp_path / "B.md").exists()

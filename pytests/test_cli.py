@@ -15,7 +15,13 @@ CLI = [sys.executable, "-m", "runner.cli"]
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_bad_option_value_is_exit_3() -> None:
@@ -41,7 +47,16 @@ def test_broken_toml_is_exit_3(tmp_path: Path) -> None:
 def test_every_run_option_reads_its_environment_variable() -> None:
     proc = _run("run", "--help")
     assert proc.returncode == 0
-    for name in ("EXPORT_DIR", "AS_OF", "OUT", "TARGET", "WAREHOUSE", "STRICT", "KEEP_RUNS", "SHARE_GROUP"):
+    for name in (
+        "EXPORT_DIR",
+        "AS_OF",
+        "OUT",
+        "TARGET",
+        "WAREHOUSE",
+        "STRICT",
+        "KEEP_RUNS",
+        "SHARE_GROUP",
+    ):
         assert f"JUVONNO_DQ_{name}" in proc.stdout
 
 
@@ -50,13 +65,35 @@ def test_config_file_supplies_defaults(tmp_path: Path) -> None:
     config.write_text("[generate]\ncustomers = 200\nseed = 5\n")
     from_config, from_flags, other_seed = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     common = ("--as-of", "2026-11-20")
-    assert _run("--config", str(config), "generate", "--out", str(from_config), *common).returncode == 0
-    assert _run("generate", "--out", str(from_flags), "--customers", "200", "--seed", "5", *common).returncode == 0
+    assert (
+        _run("--config", str(config), "generate", "--out", str(from_config), *common).returncode
+        == 0
+    )
+    assert (
+        _run(
+            "generate", "--out", str(from_flags), "--customers", "200", "--seed", "5", *common
+        ).returncode
+        == 0
+    )
     # the environment outranks the file
-    assert _run("--config", str(config), "generate", "--out", str(other_seed), *common,
-                env={"JUVONNO_DQ_SEED": "6"}).returncode == 0
-    same = (from_config / "customers.csv").read_bytes() == (from_flags / "customers.csv").read_bytes()
-    differs = (from_config / "customers.csv").read_bytes() != (other_seed / "customers.csv").read_bytes()
+    assert (
+        _run(
+            "--config",
+            str(config),
+            "generate",
+            "--out",
+            str(other_seed),
+            *common,
+            env={"JUVONNO_DQ_SEED": "6"},
+        ).returncode
+        == 0
+    )
+    same = (from_config / "customers.csv").read_bytes() == (
+        from_flags / "customers.csv"
+    ).read_bytes()
+    differs = (from_config / "customers.csv").read_bytes() != (
+        other_seed / "customers.csv"
+    ).read_bytes()
     assert same and differs
 
 
@@ -72,8 +109,18 @@ def test_config_is_accepted_after_the_command_name(tmp_path: Path) -> None:
     config = tmp_path / "juvonno-dq.toml"
     config.write_text("[generate]\ncustomers = 20\nseed = 5\n")
     after, before = tmp_path / "after", tmp_path / "before"
-    assert _run("generate", "--config", str(config), "--out", str(after), "--as-of", "2026-11-20").returncode == 0
-    assert _run("--config", str(config), "generate", "--out", str(before), "--as-of", "2026-11-20").returncode == 0
+    assert (
+        _run(
+            "generate", "--config", str(config), "--out", str(after), "--as-of", "2026-11-20"
+        ).returncode
+        == 0
+    )
+    assert (
+        _run(
+            "--config", str(config), "generate", "--out", str(before), "--as-of", "2026-11-20"
+        ).returncode
+        == 0
+    )
     rows = (after / "customers.csv").read_text().count("\n")
     assert (after / "customers.csv").read_bytes() == (before / "customers.csv").read_bytes()
     assert rows < 100  # the file's 20 customers (and a few planted extras), not the default 1000

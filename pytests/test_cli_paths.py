@@ -28,7 +28,9 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def _cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     cwd.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         [*CLI, *args], cwd=cwd, capture_output=True, text=True, env=env or _clean_env(), timeout=900,
@@ -74,11 +76,17 @@ def test_a_full_run_with_relative_paths_publishes_everything_under_the_cwd(insta
 
 
 @pytest.mark.parametrize("source", ["env", "toml"])
-def test_a_relative_warehouse_from_env_or_toml_is_the_same_file(instance: Path, source: str) -> None:
+def test_a_relative_warehouse_from_env_or_toml_is_the_same_file(
+    instance: Path, source: str
+) -> None:
     """A second run with an earlier as-of is refused (exit 3) only if it finds the first
     run's history, i.e. only if the relative --warehouse led to the same file."""
     if source == "env":
-        env = _clean_env(JUVONNO_DQ_WAREHOUSE="wh/juvonno.duckdb", JUVONNO_DQ_OUT="out", JUVONNO_DQ_AS_OF="2026-01-01")
+        env = _clean_env(
+            JUVONNO_DQ_WAREHOUSE="wh/juvonno.duckdb",
+            JUVONNO_DQ_OUT="out",
+            JUVONNO_DQ_AS_OF="2026-01-01",
+        )
         proc = _cli(instance / "a", "run", "--export-dir", "../exports/sample", env=env)
         said = "(from environment JUVONNO_DQ_AS_OF)"
     else:
@@ -108,13 +116,19 @@ def test_relative_export_dir_and_out_from_every_source(tmp_path: Path, source: s
     --out the relative path names, and the log shows both paths absolute."""
     (tmp_path / "exports" / "empty").mkdir(parents=True)
     (tmp_path / "conf").mkdir()
-    (tmp_path / "conf" / "c.toml").write_text('[run]\nexport_dir = "../exports/empty"\nout = "../state"\n')
+    (tmp_path / "conf" / "c.toml").write_text(
+        '[run]\nexport_dir = "../exports/empty"\nout = "../state"\n'
+    )
     cwd = tmp_path / "cwd"
     expected_out, expected_export = cwd / "state", tmp_path / "exports" / "empty"
     if source == "flag":
         proc = _cli(cwd, "run", "--export-dir", "../exports/empty", "--out", "state")
     elif source == "env":
-        proc = _cli(cwd, "run", env=_clean_env(JUVONNO_DQ_EXPORT_DIR="../exports/empty", JUVONNO_DQ_OUT="state"))
+        proc = _cli(
+            cwd,
+            "run",
+            env=_clean_env(JUVONNO_DQ_EXPORT_DIR="../exports/empty", JUVONNO_DQ_OUT="state"),
+        )
     elif source == "toml-before":
         expected_out = tmp_path / "state"  # relative to the config file's folder
         proc = _cli(cwd, "--config", "../conf/c.toml", "run")
@@ -136,11 +150,17 @@ def test_relative_generate_out_from_every_source(tmp_path: Path, source: str) ->
     cwd = tmp_path / "cwd"
     common = ("--as-of", "2026-11-20")
     if source == "flag":
-        proc, where = _cli(cwd, "generate", "--out", "gen", "--customers", "20", *common), cwd / "gen"
+        proc, where = (
+            _cli(cwd, "generate", "--out", "gen", "--customers", "20", *common),
+            cwd / "gen",
+        )
     elif source == "env":
         env = _clean_env(JUVONNO_DQ_GENERATE_OUT="gen", JUVONNO_DQ_CUSTOMERS="20")
         proc, where = _cli(cwd, "generate", *common, env=env), cwd / "gen"
     else:
-        proc, where = _cli(cwd, "generate", "--config", "../conf/g.toml", *common), tmp_path / "generated"
+        proc, where = (
+            _cli(cwd, "generate", "--config", "../conf/g.toml", *common),
+            tmp_path / "generated",
+        )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (where / "customers.csv").is_file() and (where / "manifest.json").is_file()

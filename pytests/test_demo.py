@@ -28,7 +28,9 @@ def test_demo_publishes_a_report_worklist_marts_and_dbt_docs(tmp_path: Path) -> 
     with (latest / "worklist.csv").open(newline="") as handle:
         hits = {(r["customer_id"], r["rule_id"]) for r in csv.DictReader(handle)}
     with (out / "demo-export" / "planted.csv").open(newline="") as handle:
-        planted = {(r["customer_id"], r["rule_id"]) for r in csv.DictReader(handle) if r["kind"] == "hit"}
+        planted = {
+            (r["customer_id"], r["rule_id"]) for r in csv.DictReader(handle) if r["kind"] == "hit"
+        }
     assert hits == planted
     assert (out / "warehouse" / "analysts.duckdb").is_file()
     docs = out / "dbt-docs" / "static_index.html"

@@ -47,7 +47,11 @@ def test_the_api_unit_writes_only_its_export_and_out_and_has_the_failure_hook() 
 
 def test_the_service_writes_only_out_and_has_a_failure_hook() -> None:
     service = (SYSTEMD / "juvonno-dq.service").read_text()
-    settings = [line.split("=", 1) for line in service.splitlines() if "=" in line and not line.startswith("#")]
+    settings = [
+        line.split("=", 1)
+        for line in service.splitlines()
+        if "=" in line and not line.startswith("#")
+    ]
     writable = [value for key, value in settings if key == "ReadWritePaths"]
     env_example = (SYSTEMD / "env.example").read_text()
     out = re.search(r"^JUVONNO_DQ_OUT=(\S+)", env_example, re.M)
@@ -57,11 +61,15 @@ def test_the_service_writes_only_out_and_has_a_failure_hook() -> None:
     assert hook and (SYSTEMD / f"{hook.group(1)}@.service").is_file()
 
 
-def _wrapper(tmp_path: Path, export_dir: Path, *, log_dir: Path) -> subprocess.CompletedProcess[str]:
+def _wrapper(
+    tmp_path: Path, export_dir: Path, *, log_dir: Path
+) -> subprocess.CompletedProcess[str]:
     """The cron wrapper against this checkout as the install, a real runner run."""
     out = tmp_path / "out"
     env_file = tmp_path / "env"
-    env_file.write_text(f"JUVONNO_DQ_EXPORT_DIR={export_dir}\nJUVONNO_DQ_OUT={out}\nDO_NOT_TRACK=1\n")
+    env_file.write_text(
+        f"JUVONNO_DQ_EXPORT_DIR={export_dir}\nJUVONNO_DQ_OUT={out}\nDO_NOT_TRACK=1\n"
+    )
     config = tmp_path / "juvonno-dq.toml"
     config.write_text("[run]\nkeep_runs = 3\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUVONNO_DQ_")}
@@ -71,7 +79,9 @@ def _wrapper(tmp_path: Path, export_dir: Path, *, log_dir: Path) -> subprocess.C
         JUVONNO_DQ_CONFIG_FILE=str(config),
         JUVONNO_DQ_LOG_DIR=str(log_dir),
     )
-    return subprocess.run(["/bin/sh", str(WRAPPER)], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        ["/bin/sh", str(WRAPPER)], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_cron_without_its_log_folder_says_so_and_does_not_start(tmp_path: Path) -> None:
@@ -95,8 +105,12 @@ def test_cron_mails_the_runner_exit_code_with_its_meaning(tmp_path: Path) -> Non
     assert "required file is missing" in (logs / "cron.log").read_text()
 
 
-@pytest.mark.parametrize("unit", ["juvonno-dq.service", "juvonno-dq.timer", "juvonno-dq-failed@.service"])
+@pytest.mark.parametrize(
+    "unit", ["juvonno-dq.service", "juvonno-dq.timer", "juvonno-dq-failed@.service"]
+)
 def test_the_readme_installs_every_unit(unit: str) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     steps = readme.split("## Nightly operation", 1)[1].split("\n## ", 1)[0]
-    assert unit in steps or (unit.startswith("juvonno-dq.") and "juvonno-dq.{service,timer}" in steps)
+    assert unit in steps or (
+        unit.startswith("juvonno-dq.") and "juvonno-dq.{service,timer}" in steps
+    )

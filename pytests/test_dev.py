@@ -52,7 +52,9 @@ def _readme_dbt_commands() -> list[list[str]]:
     return [line.split() for line in lines if line.startswith(".venv/bin/dbt")]
 
 
-def test_dev_then_the_readme_dbt_commands_keep_partial_parsing(tmp_path: Path, sample_export: Path) -> None:
+def test_dev_then_the_readme_dbt_commands_keep_partial_parsing(
+    tmp_path: Path, sample_export: Path
+) -> None:
     env = _env(tmp_path)
     dev_file = Path(env["JUVONNO_DQ_DEV_DUCKDB_PATH"])
 
@@ -69,7 +71,10 @@ def test_dev_then_the_readme_dbt_commands_keep_partial_parsing(tmp_path: Path, s
     assert f"Development warehouse: {dev_file}" in loaded.stdout
     assert "as-of date 2026-11-20 (from manifest exported_at)" in loaded.stdout
     assert f"JUVONNO_DQ_DEV_DUCKDB_PATH={dev_file} .venv/bin/dbt build" in loaded.stdout
-    assert f"JUVONNO_DQ_DEV_DUCKDB_PATH={dev_file} .venv/bin/dbt test --select tag:sop" in loaded.stdout
+    assert (
+        f"JUVONNO_DQ_DEV_DUCKDB_PATH={dev_file} .venv/bin/dbt test --select tag:sop"
+        in loaded.stdout
+    )
     assert dev_file.stat().st_mode & 0o077 == 0
 
     commands = _readme_dbt_commands()
@@ -87,7 +92,9 @@ def test_dev_then_the_readme_dbt_commands_keep_partial_parsing(tmp_path: Path, s
         expected = {(int(r["customer_id"]), r["rule_id"]) for r in csv.DictReader(handle)}
     con = duckdb.connect(str(dev_file), read_only=True)
     try:
-        hits = set(con.sql("select customer_id, rule_id from juvonno_sop.sop_violations").fetchall())
+        hits = set(
+            con.sql("select customer_id, rule_id from juvonno_sop.sop_violations").fetchall()
+        )
         dates = con.sql("select distinct as_of_date from juvonno_sop.sop_violations").fetchall()
     finally:
         con.close()
@@ -105,7 +112,12 @@ def test_tags_select_what_their_names_say(tmp_path: Path) -> None:
         return set(proc.stdout.split())
 
     pii = ls("tag:pii", "model", "source")
-    assert pii == {"stg_juvonno__customers", "stg_juvonno__staff", "juvonno.customers", "juvonno.staff"}
+    assert pii == {
+        "stg_juvonno__customers",
+        "stg_juvonno__staff",
+        "juvonno.customers",
+        "juvonno.staff",
+    }
     assert ls("tag:invoicing", "model") == {"fct_customer_monthly_activity", "rpt_invoice_monthly"}
     sop_models = {p.stem for p in (REPO / "models" / "marts" / "sop").rglob("*.sql")}
     assert {"sop_violations", "patient_group_audit"} <= sop_models
@@ -125,7 +137,10 @@ def test_dev_refuses_an_instance_private_warehouse_and_a_bad_export(tmp_path: Pa
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == ExitCode.CANNOT_RUN
-    assert f"{instance / 'warehouse' / 'juvonno.duckdb'} belongs to the juvonno-dq instance" in proc.stderr
+    assert (
+        f"{instance / 'warehouse' / 'juvonno.duckdb'} belongs to the juvonno-dq instance"
+        in proc.stderr
+    )
     assert not (instance / "warehouse" / "juvonno.duckdb").exists()
 
     (tmp_path / "empty").mkdir()

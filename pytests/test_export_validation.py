@@ -84,7 +84,9 @@ def only(problems: list[Problem], **match: object) -> Problem:
     return found[0]
 
 
-def assert_loads(tmp_path: Path, validated: ValidatedExport, rows: dict[str, int] | None = None) -> duckdb.DuckDBPyConnection:
+def assert_loads(
+    tmp_path: Path, validated: ValidatedExport, rows: dict[str, int] | None = None
+) -> duckdb.DuckDBPyConnection:
     assert validated.ok, [str(p) for p in validated.problems]
     con = load_into(tmp_path, validated)
     for table, n in (rows or SAMPLE_ROWS).items():
@@ -179,7 +181,13 @@ def test_optional_column_missing_is_a_notice(export: Path, tmp_path: Path) -> No
 def test_required_value_empty(export: Path, blank: str) -> None:
     set_cell(export, "customers", 7, "status", blank)
     p = only(validate(export).problems)
-    assert (p.file, p.row, p.column, p.value, p.kind) == ("customers.csv", 7, "status", None, Kind.REQUIRED)
+    assert (p.file, p.row, p.column, p.value, p.kind) == (
+        "customers.csv",
+        7,
+        "status",
+        None,
+        Kind.REQUIRED,
+    )
     assert p.expected == "one of active, inactive, discharged, deleted"
     assert str(p) == (
         "customers.csv row 7, column status: required value is empty "
@@ -205,13 +213,23 @@ def test_required_value_empty(export: Path, blank: str) -> None:
         ("icbt_activity", "started_at", "yesterday", "an ISO 8601 datetime"),
     ],
 )
-def test_value_does_not_parse(export: Path, table: str, column: str, value: str, expected_start: str) -> None:
+def test_value_does_not_parse(
+    export: Path, table: str, column: str, value: str, expected_start: str
+) -> None:
     set_cell(export, table, 5, column, value)
     p = only(validate(export).problems)
     # never the value itself (a shifted row puts personal data anywhere): its shape
-    assert (p.file, p.row, p.column, p.value, p.kind) == (f"{table}.csv", 5, column, shape(value), Kind.TYPE)
+    assert (p.file, p.row, p.column, p.value, p.kind) == (
+        f"{table}.csv",
+        5,
+        column,
+        shape(value),
+        Kind.TYPE,
+    )
     assert p.expected.startswith(expected_start)
-    assert str(p).startswith(f"{table}.csv row 5, column {column}: {shape(value)} is not {expected_start}")
+    assert str(p).startswith(
+        f"{table}.csv row 5, column {column}: {shape(value)} is not {expected_start}"
+    )
     assert value not in str(p) or set(value) <= set("9")
 
 
@@ -245,18 +263,34 @@ def test_enum_outside_its_list(export: Path) -> None:
     set_cell(export, "staff", 2, "staff_type", "Intern")
     problems = validate(export).problems
     p = only(problems, file="appointments.csv")
-    assert (p.row, p.column, p.value, p.kind) == (9, "status", "<shaped Aaaaaaaaaaa, 11 characters>", Kind.ENUM)
+    assert (p.row, p.column, p.value, p.kind) == (
+        9,
+        "status",
+        "<shaped Aaaaaaaaaaa, 11 characters>",
+        Kind.ENUM,
+    )
     assert p.expected.startswith("one of Arrived, Completed, Billed, Paid, No Show")
     q = only(problems, file="staff.csv")
-    assert (q.row, q.column, q.value, q.expected) == (2, "staff_type", shape("Intern"), "one of Therapist, Coordinator, Administrator, Other")
-    assert str(q) == "staff.csv row 2, column staff_type: <shaped Aaaaaa, 6 characters> is not one of Therapist, Coordinator, Administrator, Other"
+    assert (q.row, q.column, q.value, q.expected) == (
+        2,
+        "staff_type",
+        shape("Intern"),
+        "one of Therapist, Coordinator, Administrator, Other",
+    )
+    assert (
+        str(q)
+        == "staff.csv row 2, column staff_type: <shaped Aaaaaa, 6 characters> is not one of Therapist, Coordinator, Administrator, Other"
+    )
 
 
 def test_enum_matches_case_insensitively(export: Path, tmp_path: Path) -> None:
     set_cell(export, "appointments", 1, "status", "  no SHOW ")
     set_cell(export, "customers", 1, "status", "ACTIVE")
     con = assert_loads(tmp_path, validate(export))
-    assert con.execute("select status from juvonno_raw.appointments where id = 500001").fetchone()[0] == "no SHOW"
+    assert (
+        con.execute("select status from juvonno_raw.appointments where id = 500001").fetchone()[0]
+        == "no SHOW"
+    )
 
 
 def test_unique_id_repeats(export: Path) -> None:
@@ -270,7 +304,10 @@ def test_unique_id_repeats(export: Path) -> None:
         ("staff.csv", 9, "id", first_id, Kind.UNIQUE),
     ]
     assert problems[0].expected == "a unique id; first seen at row 1"
-    assert str(problems[0]) == f"staff.csv row 7, column id: '{first_id}' repeats (expected a unique id; first seen at row 1)"
+    assert (
+        str(problems[0])
+        == f"staff.csv row 7, column id: '{first_id}' repeats (expected a unique id; first seen at row 1)"
+    )
 
 
 def test_non_unique_columns_may_repeat(export: Path) -> None:
@@ -351,10 +388,15 @@ def _manifest(export_dir: Path, **overrides: dict[str, object]) -> None:
     for path in sorted(export_dir.iterdir()):
         if path.name.endswith((".csv", ".csv.gz", ".xlsx")):
             rows = len(read_rows(path)) - 1 if path.suffix == ".csv" else None
-            files[path.name] = {"rows": rows, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            files[path.name] = {
+                "rows": rows,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            }
     for name, entry in overrides.items():
         files[name] = {**files.get(name, {}), **entry}
-    (export_dir / "manifest.json").write_text(json.dumps({"exported_at": "2026-11-20T23:30:00Z", "files": files}))
+    (export_dir / "manifest.json").write_text(
+        json.dumps({"exported_at": "2026-11-20T23:30:00Z", "files": files})
+    )
 
 
 def test_manifest_matches(export: Path) -> None:
@@ -366,7 +408,13 @@ def test_manifest_matches(export: Path) -> None:
 def test_manifest_row_count_disagrees(export: Path) -> None:
     _manifest(export, **{"appointments.csv": {"rows": 313}})
     p = only(validate(export).problems)
-    assert (p.file, p.row, p.column, p.value, p.kind) == ("appointments.csv", None, None, "312 data rows", Kind.MANIFEST)
+    assert (p.file, p.row, p.column, p.value, p.kind) == (
+        "appointments.csv",
+        None,
+        None,
+        "312 data rows",
+        Kind.MANIFEST,
+    )
     assert p.expected == "313 rows, as manifest.json says"
 
 
@@ -379,7 +427,10 @@ def test_manifest_checksum_disagrees_on_truncated_file(export: Path, sample_expo
     assert {(p.file, p.kind) for p in problems} == {("encounters.csv", Kind.MANIFEST)}
     rows = only(problems, value="180 data rows")
     assert rows.expected == "181 rows, as manifest.json says"
-    sha = only(problems, expected=f"SHA-256 {json.loads((export / 'manifest.json').read_text())['files']['encounters.csv']['sha256']}, as manifest.json says (a truncated or corrupted transfer?)")
+    sha = only(
+        problems,
+        expected=f"SHA-256 {json.loads((export / 'manifest.json').read_text())['files']['encounters.csv']['sha256']}, as manifest.json says (a truncated or corrupted transfer?)",
+    )
     assert sha.value == f"SHA-256 {hashlib.sha256(path.read_bytes()).hexdigest()}"
 
 
@@ -391,7 +442,11 @@ def test_manifest_rows_count_a_multiline_record_once(export: Path) -> None:
 def test_manifest_lists_a_missing_file(export: Path) -> None:
     _manifest(export, **{"icbt_activity.csv.gz": {"rows": 10, "sha256": "0" * 64}})
     p = only(validate(export).problems)
-    assert (p.file, p.kind, p.value) == ("icbt_activity.csv.gz", Kind.MANIFEST, "listed in manifest.json")
+    assert (p.file, p.kind, p.value) == (
+        "icbt_activity.csv.gz",
+        Kind.MANIFEST,
+        "listed in manifest.json",
+    )
 
 
 def test_manifest_not_json(export: Path) -> None:
@@ -409,7 +464,14 @@ def test_manifest_checksum_of_gz_is_of_compressed_bytes(export: Path, tmp_path: 
     assert validated.ok, validated.problems
     _manifest(
         export,
-        **{"appointments.csv.gz": {"rows": 312, "sha256": hashlib.sha256(gzip.decompress((export / "appointments.csv.gz").read_bytes())).hexdigest()}},
+        **{
+            "appointments.csv.gz": {
+                "rows": 312,
+                "sha256": hashlib.sha256(
+                    gzip.decompress((export / "appointments.csv.gz").read_bytes())
+                ).hexdigest(),
+            }
+        },
     )
     p = only(validate(export).problems)
     assert (p.file, p.kind) == ("appointments.csv.gz", Kind.MANIFEST)
@@ -466,13 +528,19 @@ def test_bom_crlf_and_header_case_and_spaces(export: Path, tmp_path: Path) -> No
     validated = validate(export)
     assert validated.files["customers"].headers[:2] == (" ID", "Chart_Num ")
     notices = "\n".join(validated.notices)
-    assert "byte-order mark" in notices and "CRLF" in notices and "ignoring case and spaces" in notices
+    assert (
+        "byte-order mark" in notices and "CRLF" in notices and "ignoring case and spaces" in notices
+    )
     con = assert_loads(tmp_path, validated)
-    assert con.execute("select status, chart_num from juvonno_raw.customers where id = 10001").fetchone() == (
+    assert con.execute(
+        "select status, chart_num from juvonno_raw.customers where id = 10001"
+    ).fetchone() == (
         "inactive",
         "SBX278064",
     )
-    warnings = con.execute("select warnings from juvonno_raw.customers where id = 10039").fetchone()[0]
+    warnings = con.execute(
+        "select warnings from juvonno_raw.customers where id = 10039"
+    ).fetchone()[0]
     assert warnings == "Safeguarding plan in place.\nSpeak to the duty coordinator before contact"
 
 
@@ -480,7 +548,11 @@ def test_quoted_commas_quotes_and_line_breaks(export: Path, tmp_path: Path) -> N
     validated = validate(export)
     assert any("line breaks" in n for n in validated.notices)
     con = assert_loads(tmp_path, validated)
-    got = dict(con.execute("select id, warnings from juvonno_raw.customers where id in (10016, 10039, 10055)").fetchall())
+    got = dict(
+        con.execute(
+            "select id, warnings from juvonno_raw.customers where id in (10016, 10039, 10055)"
+        ).fetchall()
+    )
     assert got == {
         10016: "Hearing impaired, email preferred",
         10039: "Safeguarding plan in place.\nSpeak to the duty coordinator before contact",
@@ -495,11 +567,18 @@ def test_csv_gz(export: Path, tmp_path: Path) -> None:
         path.unlink()
     validated = validate(export)
     f = validated.files["appointments"]
-    assert (f.format, f.path.name, f.load_path.name, f.rows) == ("csv.gz", "appointments.csv.gz", "appointments.csv.gz", 312)
+    assert (f.format, f.path.name, f.load_path.name, f.rows) == (
+        "csv.gz",
+        "appointments.csv.gz",
+        "appointments.csv.gz",
+        312,
+    )
     assert f.sha256 == hashlib.sha256(f.path.read_bytes()).hexdigest()
     assert any("gzip" in n for n in validated.notices)
     con = assert_loads(tmp_path, validated)
-    assert con.execute("select file_name, format from juvonno_raw.export_files where table_name = 'appointments'").fetchone() == (
+    assert con.execute(
+        "select file_name, format from juvonno_raw.export_files where table_name = 'appointments'"
+    ).fetchone() == (
         "appointments.csv.gz",
         "csv.gz",
     )
@@ -555,8 +634,16 @@ def test_xlsx_one_sheet(export: Path, tmp_path: Path) -> None:
     row = con.execute(
         "select date_of_birth, created, warnings from juvonno_raw.customers where id = 10039"
     ).fetchone()
-    assert row == (dt.date(2012, 1, 7), "2026-06-17T12:15", "Safeguarding plan in place.\nSpeak to the duty coordinator before contact")
-    created = dict(con.execute("select id, created from juvonno_raw.customers where id in (10001, 10002)").fetchall())
+    assert row == (
+        dt.date(2012, 1, 7),
+        "2026-06-17T12:15",
+        "Safeguarding plan in place.\nSpeak to the duty coordinator before contact",
+    )
+    created = dict(
+        con.execute(
+            "select id, created from juvonno_raw.customers where id in (10001, 10002)"
+        ).fetchall()
+    )
     assert created == {10001: "2026-05-23T09:00:53", 10002: "2026-09-11T08:00:00+01:00"}
 
 
@@ -583,7 +670,9 @@ def test_extra_columns_and_free_order(export: Path, tmp_path: Path) -> None:
     assert validated.files["staff"].extra_columns == ("team lead",)
     assert any("extra column" in n and "team lead" in n for n in validated.notices)
     con = assert_loads(tmp_path, validated)
-    assert con.execute('select id, staff_type, "team lead" from juvonno_raw.staff order by id limit 1').fetchone() == (
+    assert con.execute(
+        'select id, staff_type, "team lead" from juvonno_raw.staff order by id limit 1'
+    ).fetchone() == (
         101,
         "Therapist",
         "x",
@@ -596,19 +685,35 @@ def test_repeated_group_membership_is_a_notice(export: Path, tmp_path: Path) -> 
     rows.append([rows[2][0], rows[2][1], f"  {rows[2][2].upper()} "])
     write_rows(path, rows)
     validated = validate(export)
-    assert any("1 repeated (customer_id, group_name) pair" in n and "row 62" in n for n in validated.notices)
+    assert any(
+        "1 repeated (customer_id, group_name) pair" in n and "row 62" in n
+        for n in validated.notices
+    )
     assert_loads(tmp_path, validated, {**SAMPLE_ROWS, "customer_groups": 62})
 
 
 def test_datetime_forms_and_blank_optional_values(export: Path, tmp_path: Path) -> None:
-    forms = ["2026-03-12", "2026-03-12 10:00", "2026-03-12T10:00:00.123456", "2026-03-12T10:00:00+0100", "2026-03-12T10:00Z"]
+    forms = [
+        "2026-03-12",
+        "2026-03-12 10:00",
+        "2026-03-12T10:00:00.123456",
+        "2026-03-12T10:00:00+0100",
+        "2026-03-12T10:00Z",
+    ]
     for row, value in enumerate(forms, start=1):
         set_cell(export, "appointments", row, "created", value)
     set_cell(export, "appointments", 6, "duration", "  ")
     con = assert_loads(tmp_path, validate(export))
-    got = [r[0] for r in con.execute("select created from juvonno_raw.appointments limit 5").fetchall()]
+    got = [
+        r[0] for r in con.execute("select created from juvonno_raw.appointments limit 5").fetchall()
+    ]
     assert got == forms
-    assert con.execute("select count(*) from juvonno_raw.appointments where duration is null").fetchone()[0] >= 1
+    assert (
+        con.execute(
+            "select count(*) from juvonno_raw.appointments where duration is null"
+        ).fetchone()[0]
+        >= 1
+    )
 
 
 # --------------------------------------------------------------------------- unreadable files
@@ -689,7 +794,9 @@ def test_row_map_accounts_for_rejected_records() -> None:
     assert [_RowMap([]).row(rid) for rid in range(3)] == [1, 2, 3]
 
 
-def test_padding_and_unicode_spaces_are_trimmed_like_the_loader(export: Path, tmp_path: Path) -> None:
+def test_padding_and_unicode_spaces_are_trimmed_like_the_loader(
+    export: Path, tmp_path: Path
+) -> None:
     nbsp = "\u00a0"
     set_cell(export, "customer_groups", 3, "group_name", f"{nbsp} {nbsp}")  # only spaces: blank
     set_cell(export, "appointments", 4, "schedule_type_name", "Évaluation")  # non-ASCII start: fine
@@ -719,4 +826,6 @@ def test_report_groups_problems_per_file(export: Path) -> None:
         "(YYYY-MM-DD, then T or a space, HH:MM[:SS[.ffffff]], optional Z or +HH:MM)",
         "export rejected: 3 problems (nothing was loaded)",
     ]
-    assert [p.as_dict()["message"] for p in validated.problems] == [str(p) for p in validated.problems]
+    assert [p.as_dict()["message"] for p in validated.problems] == [
+        str(p) for p in validated.problems
+    ]

@@ -29,7 +29,9 @@ def _freshness(h: DbtHarness, exported_hours_ago: float | None) -> str:
             con.execute(statement)
         con.execute("delete from juvonno_history.dq_file_history")
         if exported_hours_ago is not None:
-            when = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(hours=exported_hours_ago)
+            when = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(
+                hours=exported_hours_ago
+            )
             con.execute(
                 "insert into juvonno_history.dq_file_history (run_id, as_of_date, exported_at, table_name, file_rows) "
                 "values ('r1', ?, ?, 'customers', 60)",
@@ -39,7 +41,9 @@ def _freshness(h: DbtHarness, exported_hours_ago: float | None) -> str:
         con.close()
     run = h.dbt("source freshness", "--select", "source:juvonno_history.dq_file_history")
     assert run.exception is None, run.exception
-    (result,) = [r for r in run.results if r["unique_id"].startswith("source.")]  # not the project's hooks
+    (result,) = [
+        r for r in run.results if r["unique_id"].startswith("source.")
+    ]  # not the project's hooks
     return result["status"]
 
 
@@ -77,7 +81,19 @@ def _instance(tmp_path: Path, run_exported_at: str | None) -> Path:
 def _check(export: Path, out: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     import subprocess
 
-    cmd = [str(CLI), "check-export", "--export-dir", str(export), "--out", str(out), "--due-by", "06:00", "--at", AT, *args]
+    cmd = [
+        str(CLI),
+        "check-export",
+        "--export-dir",
+        str(export),
+        "--out",
+        str(out),
+        "--due-by",
+        "06:00",
+        "--at",
+        AT,
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, env=env_for(env), timeout=120)
 
 
@@ -98,7 +114,9 @@ def test_stale_export_alerts_by_webhook_without_a_run(tmp_path: Path, webhook) -
     assert len(received) == 1
     text = received[0]["body"]["text"]
     assert "ALERT: no new export" in text and "no new export since 2026-11-20T06:00:00Z" in text
-    assert not (out / "runs" / ".lock").exists() and sorted(p.name for p in (out / "runs").iterdir()) == ["20261120T013000Z-aaaaaa"]
+    assert not (out / "runs" / ".lock").exists() and sorted(
+        p.name for p in (out / "runs").iterdir()
+    ) == ["20261120T013000Z-aaaaaa"]
 
 
 def test_before_the_due_time_nothing_is_due(tmp_path: Path) -> None:
@@ -125,14 +143,20 @@ def test_without_a_manifest_the_files_mtime_counts(tmp_path: Path) -> None:
     for p in export.iterdir():
         os.utime(p, (old, old))
     done = _check(export, _instance(tmp_path, None))
-    assert done.returncode == 1 and "(file mtime)" in done.stdout and "2026-11-18T23:30:00Z" in done.stdout
+    assert (
+        done.returncode == 1
+        and "(file mtime)" in done.stdout
+        and "2026-11-18T23:30:00Z" in done.stdout
+    )
     new = dt.datetime(2026, 11, 20, 23, 45, tzinfo=dt.timezone.utc).timestamp()
     os.utime(export / "customers.csv", (new, new))
     done = _check(export, _instance(tmp_path / "b", "2026-11-20T23:45:00Z"))
     assert done.returncode == 0, done.stdout
 
 
-@pytest.mark.parametrize("args", [("--due-by", "25:00"), ("--at", "yesterday"), ("--max-age-hours", "0")])
+@pytest.mark.parametrize(
+    "args", [("--due-by", "25:00"), ("--at", "yesterday"), ("--max-age-hours", "0")]
+)
 def test_bad_options_exit_3(tmp_path: Path, args: tuple[str, str]) -> None:
     done = _check(tmp_path, tmp_path, *args)
     assert done.returncode == 3, done.stdout + done.stderr

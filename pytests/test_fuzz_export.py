@@ -28,7 +28,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytests.test_run_support import PII_COLUMNS, SAMPLE_EXPORT, baseline, copy_instance, run_cli, state  # noqa: F401
+from pytests.test_run_support import (
+    PII_COLUMNS,
+    SAMPLE_EXPORT,
+    baseline,
+    copy_instance,
+    run_cli,
+    state,
+)  # noqa: F401
 from runner.contract import FILE_SUFFIXES, MANIFEST_FILE, TABLES
 from runner.export.load import load_duckdb
 from runner.export.validate import validate_export
@@ -130,10 +137,25 @@ def impossible_date(export: Path, draw) -> None:  # type: ignore[no-untyped-def]
     if p is None:
         return
     data = p.read_text(encoding="utf-8", errors="surrogateescape")
-    bad = draw(st.sampled_from(["2026-02-30", "9999-99-99", "2026-13-01", "0000-00-00", "12/03/2026", "2026-11-20T25:61"]))
+    bad = draw(
+        st.sampled_from(
+            [
+                "2026-02-30",
+                "9999-99-99",
+                "2026-13-01",
+                "0000-00-00",
+                "12/03/2026",
+                "2026-11-20T25:61",
+            ]
+        )
+    )
     import re
 
-    p.write_text(re.sub(r"\d{4}-\d\d-\d\d", bad, data, count=draw(st.integers(1, 3))), encoding="utf-8", errors="surrogateescape")
+    p.write_text(
+        re.sub(r"\d{4}-\d\d-\d\d", bad, data, count=draw(st.integers(1, 3))),
+        encoding="utf-8",
+        errors="surrogateescape",
+    )
 
 
 def nul_bytes(export: Path, draw) -> None:  # type: ignore[no-untyped-def]
@@ -149,7 +171,9 @@ def windows_1252(export: Path, draw) -> None:  # type: ignore[no-untyped-def]
     p = _pick(draw, export)
     if p is None:
         return
-    text = p.read_text(encoding="utf-8", errors="surrogateescape").replace("a", draw(st.sampled_from(["é", "£", "€", "’"])), 3)
+    text = p.read_text(encoding="utf-8", errors="surrogateescape").replace(
+        "a", draw(st.sampled_from(["é", "£", "€", "’"])), 3
+    )
     p.write_bytes(text.encode("cp1252", errors="replace"))
 
 
@@ -203,19 +227,43 @@ def manifest(export: Path, draw) -> None:  # type: ignore[no-untyped-def]
     doc = json.loads((SAMPLE_EXPORT / MANIFEST_FILE).read_text())
     key = draw(st.sampled_from(["exported_at", "files", "name", "rows"]))
     if key == "exported_at":
-        doc["exported_at"] = draw(st.one_of(st.text(max_size=30), st.integers(), st.none(), st.just("2099-01-01")))
+        doc["exported_at"] = draw(
+            st.one_of(st.text(max_size=30), st.integers(), st.none(), st.just("2099-01-01"))
+        )
     elif key == "files":
-        doc["files"] = draw(st.one_of(st.lists(st.integers(), max_size=3), st.just("x"), st.just({})))
+        doc["files"] = draw(
+            st.one_of(st.lists(st.integers(), max_size=3), st.just("x"), st.just({}))
+        )
     elif key == "name":
-        doc["files"][draw(st.sampled_from(["../customers.csv", "/etc/passwd", "x/../staff.csv", "\n", "customers.CSV"]))] = {"rows": 1}
+        doc["files"][
+            draw(
+                st.sampled_from(
+                    ["../customers.csv", "/etc/passwd", "x/../staff.csv", "\n", "customers.CSV"]
+                )
+            )
+        ] = {"rows": 1}
     else:
-        doc["files"]["staff.csv"]["rows"] = draw(st.one_of(st.integers(-5, 20), st.text(max_size=5), st.booleans()))
+        doc["files"]["staff.csv"]["rows"] = draw(
+            st.one_of(st.integers(-5, 20), st.text(max_size=5), st.booleans())
+        )
     (export / MANIFEST_FILE).write_text(json.dumps(doc))
 
 
 MUTATIONS = [
-    truncate, random_bytes, wrong_delimiter, huge_field, unbalanced_quote, swapped_columns, impossible_date,
-    nul_bytes, windows_1252, symlink, gzip_it, blank_lines, remove_or_empty, manifest,
+    truncate,
+    random_bytes,
+    wrong_delimiter,
+    huge_field,
+    unbalanced_quote,
+    swapped_columns,
+    impossible_date,
+    nul_bytes,
+    windows_1252,
+    symlink,
+    gzip_it,
+    blank_lines,
+    remove_or_empty,
+    manifest,
 ]
 
 
@@ -262,7 +310,9 @@ def test_validator_accepts_or_rejects_naming_a_file(case) -> None:  # type: igno
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("runner-baseline")  # the shared baseline instance
-@settings(max_examples=CLI_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=CLI_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(mutated_exports())
 def test_cli_run_ends_0_or_2_and_2_changes_nothing(baseline, case) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     root, export, applied = case

@@ -43,17 +43,39 @@ def _read(path: Path) -> list[dict[str, str]]:
 # A reference evaluation of sop-rules.md (test-only; the product's engine is the dbt project)
 # ------------------------------------------------------------------------------------------------
 CATALOGUE_STATUS = {
-    "No Group": None, "Triage": "active", "Therapy": "active", "iCBT": "active", "Group Therapy": "active",
-    "Hybrid": None, "Lost Sheep": None, "Parent Contact": "inactive", "Sandbox": "inactive", "Test": "inactive",
-    "Discharged": "discharged", "Graduated": "discharged", "Pt Requested End of Services": None,
+    "No Group": None,
+    "Triage": "active",
+    "Therapy": "active",
+    "iCBT": "active",
+    "Group Therapy": "active",
+    "Hybrid": None,
+    "Lost Sheep": None,
+    "Parent Contact": "inactive",
+    "Sandbox": "inactive",
+    "Test": "inactive",
+    "Discharged": "discharged",
+    "Graduated": "discharged",
+    "Pt Requested End of Services": None,
     "Referred to External Services": None,
 }
 CATALOGUE = {k.lower(): k for k in CATALOGUE_STATUS}
-SERVICES = {"1:1 therapy session": "therapy", "initial assessment": "assessment", "triage call": "triage",
-            "group therapy session": "group_therapy", "icbt review": "icbt_review", "admin": "admin"}
-EVENTS = {"graduation summary": "graduation", "discharge summary": "discharge",
-          "external referral": "external_referral", "end of services request": "end_of_services_request",
-          "chase attempt": "chase_attempt", "triage outcome": "triage_outcome", "session note": "note"}
+SERVICES = {
+    "1:1 therapy session": "therapy",
+    "initial assessment": "assessment",
+    "triage call": "triage",
+    "group therapy session": "group_therapy",
+    "icbt review": "icbt_review",
+    "admin": "admin",
+}
+EVENTS = {
+    "graduation summary": "graduation",
+    "discharge summary": "discharge",
+    "external referral": "external_referral",
+    "end of services request": "end_of_services_request",
+    "chase attempt": "chase_attempt",
+    "triage outcome": "triage_outcome",
+    "session note": "note",
+}
 CLASS = {k.lower(): v for k, v in APPOINTMENT_STATUS_CLASSES.items()}
 ENGAGEMENT_SERVICES = {"therapy", "group_therapy", "assessment", "triage"}
 
@@ -70,7 +92,9 @@ def _d(text: str) -> dt.date | None:
 def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
     D = as_of
     M3 = months_before(D, 3)
-    staff_type = {int(s["id"]): s["staff_type"].strip().capitalize() for s in _read(export / "staff.csv")}
+    staff_type = {
+        int(s["id"]): s["staff_type"].strip().capitalize() for s in _read(export / "staff.csv")
+    }
     groups: dict[int, set[str]] = defaultdict(set)
     for row in _read(export / "customer_groups.csv"):
         name = row["group_name"].strip()
@@ -80,17 +104,30 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
     appts = defaultdict(list)
     for a in _read(export / "appointments.csv"):
         appts[int(a["customer_id"])].append(
-            (CLASS[a["status"].strip().lower()], SERVICES.get(a["schedule_type_name"].strip().lower(), "other"),
-             _d(a["start"]), _d(a["created"]) or _d(a["start"])))
+            (
+                CLASS[a["status"].strip().lower()],
+                SERVICES.get(a["schedule_type_name"].strip().lower(), "other"),
+                _d(a["start"]),
+                _d(a["created"]) or _d(a["start"]),
+            )
+        )
     encs = defaultdict(list)
     for e in _read(export / "encounters.csv"):
         encs[int(e["customer_id"])].append(
-            (EVENTS.get(e["template_name"].strip().lower(), "unknown"), _d(e["chart_date"]), int(e["id"]),
-             (e["outcome"] or "").strip(), int(e["staff_id"]) if e["staff_id"].strip() else None))
+            (
+                EVENTS.get(e["template_name"].strip().lower(), "unknown"),
+                _d(e["chart_date"]),
+                int(e["id"]),
+                (e["outcome"] or "").strip(),
+                int(e["staff_id"]) if e["staff_id"].strip() else None,
+            )
+        )
     icbt = defaultdict(list)
     if (export / "icbt_activity.csv").exists():
         for m in _read(export / "icbt_activity.csv"):
-            icbt[int(m["customer_id"])].append((_d(m["started_at"]), _d(m["completed_at"]), _d(m["last_activity_at"])))
+            icbt[int(m["customer_id"])].append(
+                (_d(m["started_at"]), _d(m["completed_at"]), _d(m["last_activity_at"]))
+            )
 
     hits: set[tuple[int, str]] = set()
     for c in _read(export / "customers.csv"):
@@ -116,7 +153,9 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
         began = bool(th_att) or grp_att > 0 or icbt_started > 0
         since = last_eng or created
         chases = sum(1 for e in E if e[0] == "chase_attempt" and e[1] > since)
-        grad = any(e[0] == "graduation" and staff_type.get(e[4]) in ("Therapist", "Coordinator") for e in E)
+        grad = any(
+            e[0] == "graduation" and staff_type.get(e[4]) in ("Therapist", "Coordinator") for e in E
+        )
         finished = grp_start is not None and D >= grp_start + dt.timedelta(days=42)
         referral = max((e[1] for e in E if e[0] == "external_referral"), default=None)
         end_req = any(e[0] == "end_of_services_request" for e in E)
@@ -127,9 +166,12 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
         domain = domain.lower()
         comm_domain = domain == "commissioner.nhs.uk"
         comm_warn = bool(_words(c["warnings"]) & {"commissioner", "commissioners"})
-        test_like = (bool((_words(c["first_name"]) | _words(c["last_name"])) & {"test", "admin", "meeting"})
-                     or "test" in _words(local) or domain in ("thesandbox.org.uk", "commissioner.nhs.uk")
-                     or comm_warn)
+        test_like = (
+            bool((_words(c["first_name"]) | _words(c["last_name"])) & {"test", "admin", "meeting"})
+            or "test" in _words(local)
+            or domain in ("thesandbox.org.uk", "commissioner.nhs.uk")
+            or comm_warn
+        )
 
         def hit(rule: str) -> None:
             hits.add((cid, rule))
@@ -204,7 +246,10 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
 
 
 def test_reference_evaluation_matches_the_sample(sample_export: Path) -> None:
-    expected = {(int(r["customer_id"]), r["rule_id"]) for r in _read(sample_export / "expected-worklist.csv")}
+    expected = {
+        (int(r["customer_id"]), r["rule_id"])
+        for r in _read(sample_export / "expected-worklist.csv")
+    }
     assert evaluate(sample_export, AS_OF) == expected
 
 
@@ -236,8 +281,21 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
 def test_cli_writes_the_export(tmp_path: Path) -> None:
     out = tmp_path / "cli"
     exe = Path(sys.executable).with_name("juvonno-dq")
-    subprocess.run([str(exe), "generate", "--out", str(out), "--customers", "300", "--seed", "5",
-                    "--as-of", "2026-11-20"], check=True)
+    subprocess.run(
+        [
+            str(exe),
+            "generate",
+            "--out",
+            str(out),
+            "--customers",
+            "300",
+            "--seed",
+            "5",
+            "--as-of",
+            "2026-11-20",
+        ],
+        check=True,
+    )
     ref = tmp_path / "ref"
     write_export(ref, customers=300, seed=5, as_of=AS_OF)
     assert _digest(out) == _digest(ref)
@@ -308,8 +366,15 @@ def test_realistic_mix(export: Path) -> None:
     assert statuses == set(APPOINTMENT_STATUS_CLASSES)
     assert 8 <= len(appts) / N <= 25
     encs = {e["template_name"] for e in _read(export / "encounters.csv")}
-    assert {"Session Note", "Triage Outcome", "Chase Attempt", "Graduation Summary", "Discharge Summary",
-            "External Referral", "End of Services Request"} <= encs
+    assert {
+        "Session Note",
+        "Triage Outcome",
+        "Chase Attempt",
+        "Graduation Summary",
+        "Discharge Summary",
+        "External Referral",
+        "End of Services Request",
+    } <= encs
     starts = [a["start"] for a in appts]
     for form in ("T", " "):
         assert any(s[10] == form for s in starts if len(s) > 10)
@@ -317,7 +382,16 @@ def test_realistic_mix(export: Path) -> None:
         assert any(s.endswith(suffix) for s in starts), suffix
     assert any(re.search(r":\d\d\.\d+$", s) for s in starts)  # fractions of a second
     groups = {g["group_name"] for g in _read(export / "customer_groups.csv")}
-    assert {"Therapy", "Discharged", "Graduated", "iCBT", "Group Therapy", "Triage", "Sandbox", "Test"} <= groups
+    assert {
+        "Therapy",
+        "Discharged",
+        "Graduated",
+        "iCBT",
+        "Group Therapy",
+        "Triage",
+        "Sandbox",
+        "Test",
+    } <= groups
     staff_types = {s["staff_type"] for s in _read(export / "staff.csv")}
     assert {"Therapist", "Coordinator", "Administrator"} <= staff_types
 

@@ -48,7 +48,9 @@ print(json.dumps([
 def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("gxfix") / "tiny.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("create schema juvonno_sop")  # not `main`: GX's reflection fallback drops the schema
+    con.execute(
+        "create schema juvonno_sop"
+    )  # not `main`: GX's reflection fallback drops the schema
     con.execute("create table juvonno_sop.t as select range + 1 as x from range(5)")  # 1..5, BIGINT
     con.close()
     return path
@@ -57,7 +59,10 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(db: Path, mode: str) -> list[dict]:
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(db), mode],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"GX_ANALYTICS_ENABLED": "false", "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

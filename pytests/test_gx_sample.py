@@ -34,7 +34,9 @@ def _no_dbt_connection_left():  # type: ignore[no-untyped-def]
 
 
 def _hits(results) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    return {r["meta"]["rule_id"]: int(r["failures"] or 0) for r in results if r["meta"].get("rule_id")}
+    return {
+        r["meta"]["rule_id"]: int(r["failures"] or 0) for r in results if r["meta"].get("rule_id")
+    }
 
 
 @pytest.mark.xdist_group("gx_sample")
@@ -65,20 +67,30 @@ def _copy_project(dest: Path) -> Path:
         shutil.copy2(REPO / name, dest / name)
     for name in ("models", "seeds", "snapshots", "macros", "tests", "analyses"):
         if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("target", "logs", "__pycache__"))
+            shutil.copytree(
+                REPO / name,
+                dest / name,
+                ignore=shutil.ignore_patterns("target", "logs", "__pycache__"),
+            )
     return dest
 
 
 @pytest.mark.xdist_group("gx_broken")
-def test_a_broken_rule_model_is_a_reconciliation_mismatch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_rule_model_is_a_reconciliation_mismatch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from runner import dbt as runner_dbt
     from runner.expectations import run_expectations
 
     project = _copy_project(tmp_path / "project")
     model = project / BROKEN_MODEL
     sql = model.read_text(encoding="utf-8")
-    assert "and therapy_offers >= 1" in sql, "the SOP-50 model changed: pick another way to break it"
-    model.write_text(sql.replace("and therapy_offers >= 1", "and therapy_offers >= 2"), encoding="utf-8")
+    assert "and therapy_offers >= 1" in sql, (
+        "the SOP-50 model changed: pick another way to break it"
+    )
+    model.write_text(
+        sql.replace("and therapy_offers >= 1", "and therapy_offers >= 2"), encoding="utf-8"
+    )
     monkeypatch.setenv("JUVONNO_DQ_PROJECT_DIR", str(project))
 
     h = DbtHarness(tmp_path / "wh")

@@ -28,7 +28,11 @@ def test_committed_generated_suites_equal_what_the_contract_generates() -> None:
 
 
 def test_one_raw_suite_per_contract_table() -> None:
-    raw = {s["meta"]["juvonno_dq"]["table"] for s in load_suites() if s["meta"]["juvonno_dq"]["kind"] == "raw"}
+    raw = {
+        s["meta"]["juvonno_dq"]["table"]
+        for s in load_suites()
+        if s["meta"]["juvonno_dq"]["kind"] == "raw"
+    }
     assert raw == set(TABLES)
 
 
@@ -36,7 +40,11 @@ def test_raw_suites_cover_required_unique_and_enum_columns() -> None:
     for table in TABLES.values():
         suite = json.loads(suite_file(f"raw.{table.name}").read_text())
         checks = {(e["meta"]["check"], e["kwargs"].get("column")) for e in suite["expectations"]}
-        sql_checks = {(e["meta"]["check"], e["meta"]["contract"]) for e in suite["expectations"] if "column" not in e["kwargs"]}
+        sql_checks = {
+            (e["meta"]["check"], e["meta"]["contract"])
+            for e in suite["expectations"]
+            if "column" not in e["kwargs"]
+        }
         for column in table.columns:
             assert ("type", column.name) in checks
             if column.required:
@@ -45,7 +53,11 @@ def test_raw_suites_cover_required_unique_and_enum_columns() -> None:
                 assert ("unique", column.name) in checks
             if column.allowed:
                 assert ("allowed values", f"contract: {table.name}.{column.name}") in sql_checks
-        enum_queries = [e["kwargs"]["unexpected_rows_query"] for e in suite["expectations"] if e["meta"]["check"] == "allowed values"]
+        enum_queries = [
+            e["kwargs"]["unexpected_rows_query"]
+            for e in suite["expectations"]
+            if e["meta"]["check"] == "allowed values"
+        ]
         assert len(enum_queries) == sum(1 for c in table.columns if c.allowed)
 
 
@@ -67,7 +79,9 @@ def test_unexpected_rows_queries_select_only_the_customer_id() -> None:
             if e["type"] != "unexpected_rows_expectation":
                 continue
             query = e["kwargs"]["unexpected_rows_query"]
-            assert re.match(r"select (customer_id|1 as unexpected) from \{batch\} where ", query), query
+            assert re.match(r"select (customer_id|1 as unexpected) from \{batch\} where ", query), (
+                query
+            )
 
 
 def test_unexpected_rows_queries_have_only_the_batch_placeholder() -> None:
@@ -77,7 +91,11 @@ def test_unexpected_rows_queries_have_only_the_batch_placeholder() -> None:
     for suite in load_suites():
         for e in suite["expectations"]:
             if e["type"] == "unexpected_rows_expectation":
-                fields = {f for _, f, _, _ in Formatter().parse(e["kwargs"]["unexpected_rows_query"]) if f is not None}
+                fields = {
+                    f
+                    for _, f, _, _ in Formatter().parse(e["kwargs"]["unexpected_rows_query"])
+                    if f is not None
+                }
                 assert fields == {"batch"}, e["kwargs"]["unexpected_rows_query"]
 
 

@@ -18,7 +18,11 @@ def test_report_policy_lists_every_inline_script_and_nothing_else() -> None:
     html = report.render(_ctx())
     policy = _policy(html)
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
-    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src and "file:" not in script_src
+    assert (
+        "'unsafe-inline'" not in script_src
+        and "'unsafe-eval'" not in script_src
+        and "file:" not in script_src
+    )
     inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
     assert inline and {csp.source_hash(code) for code in inline} == set(script_src.split()[1:])
 

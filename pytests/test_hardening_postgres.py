@@ -17,7 +17,9 @@ from runner.export.validate import validate_export
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
 
 
-def test_extra_headers_colliding_after_63_bytes_load(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_extra_headers_colliding_after_63_bytes_load(
+    sample_export: Path, tmp_path: Path, postgres_server, pg_schema
+) -> None:
     export_dir = tmp_path / "export"
     export_dir.mkdir()
     for name in TABLES:

@@ -35,7 +35,9 @@ pytestmark = pytest.mark.xdist_group("runner-baseline")
 def _history(out: Path) -> list[tuple]:
     con = duckdb.connect(str(out / "warehouse" / "juvonno.duckdb"), read_only=True)
     try:
-        return con.execute("select run_id, outcome from juvonno_history.dq_run_history order by 1, 2").fetchall()
+        return con.execute(
+            "select run_id, outcome from juvonno_history.dq_run_history order by 1, 2"
+        ).fetchall()
     finally:
         con.close()
 
@@ -52,7 +54,9 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
-def _signal_at(out: Path, phase: str, signum: int, pause_seconds: str = "600") -> tuple[int, str, int]:
+def _signal_at(
+    out: Path, phase: str, signum: int, pause_seconds: str = "600"
+) -> tuple[int, str, int]:
     """Start a run, send `signum` to it while it pauses in `phase`; (exit code, console, paused pid)."""
     env = {"JUVONNO_DQ_TEST_PAUSE_AT": phase, "JUVONNO_DQ_TEST_PAUSE_SECONDS": pause_seconds}
     proc = start_cli(out, "--as-of", AS_OF, env=env)
@@ -98,10 +102,15 @@ def test_latest_replaced_by_a_folder_changes_nothing(baseline, tmp_path: Path) -
     assert done.code == 3, done.console
     assert "is a folder, not the symbolic link" in done.stdout
     assert "Traceback" not in done.console
-    assert state(out) == before and _history(out) == history  # warehouse, marts, history as they were
+    assert (
+        state(out) == before and _history(out) == history
+    )  # warehouse, marts, history as they were
     failed = [r for r in _records(out).values() if r["exit_code"] == 3]
     assert len(failed) == 1 and failed[0]["outcome"] == "error"
-    assert all(r["outcome"] != "error" or r["run_id"] not in {h[0] for h in history} for r in _records(out).values())
+    assert all(
+        r["outcome"] != "error" or r["run_id"] not in {h[0] for h in history}
+        for r in _records(out).values()
+    )
     assert target.is_dir()
 
 
@@ -109,8 +118,13 @@ def test_latest_replaced_by_a_folder_changes_nothing(baseline, tmp_path: Path) -
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("phase", "signum"), [("load", signal.SIGTERM), ("gx", signal.SIGINT), ("publish", signal.SIGTERM)])
-def test_stop_signal_is_a_recorded_exit_3_that_changes_nothing(baseline, tmp_path: Path, phase: str, signum: int) -> None:  # noqa: F811
+@pytest.mark.parametrize(
+    ("phase", "signum"),
+    [("load", signal.SIGTERM), ("gx", signal.SIGINT), ("publish", signal.SIGTERM)],
+)
+def test_stop_signal_is_a_recorded_exit_3_that_changes_nothing(
+    baseline, tmp_path: Path, phase: str, signum: int
+) -> None:  # noqa: F811
     out = copy_instance(baseline.out, tmp_path / "out")
     before = state(out)
     history = _history(out)
@@ -123,7 +137,9 @@ def test_stop_signal_is_a_recorded_exit_3_that_changes_nothing(baseline, tmp_pat
     assert state(out) == before and _history(out) == history
     assert read_holder(out) is None  # the lock is released
     assert (out / ".lock").read_text() == ""  # released cleanly, not left by a dead holder
-    interrupted = [(run_id, r) for run_id, r in _records(out).items() if r["outcome"] == "interrupted"]
+    interrupted = [
+        (run_id, r) for run_id, r in _records(out).items() if r["outcome"] == "interrupted"
+    ]
     assert len(interrupted) == 1
     run_id, record = interrupted[0]
     assert record["exit_code"] == 3 and record["message"] == f"interrupted by {name}"
@@ -137,7 +153,9 @@ def test_stop_signal_is_a_recorded_exit_3_that_changes_nothing(baseline, tmp_pat
 
 
 @pytest.mark.slow
-def test_sigterm_between_finalize_and_latest_switch_completes_the_publish(baseline, tmp_path: Path) -> None:  # noqa: F811
+def test_sigterm_between_finalize_and_latest_switch_completes_the_publish(
+    baseline, tmp_path: Path
+) -> None:  # noqa: F811
     """The critical section (warehouse renames, run folder rename, latest switch) runs to
     its end: latest, the marts and history agree on the new run."""
     out = copy_instance(baseline.out, tmp_path / "out")
@@ -146,7 +164,10 @@ def test_sigterm_between_finalize_and_latest_switch_completes_the_publish(baseli
     assert code == 0, console
     assert "SIGTERM received while publishing: the run was published completely" in console
     after = state(out)
-    assert after["latest"] != before["latest"] and after["analysts.duckdb"] != before["analysts.duckdb"]
+    assert (
+        after["latest"] != before["latest"]
+        and after["analysts.duckdb"] != before["analysts.duckdb"]
+    )
     new_run = Path(after["latest"]).name
     summary = json.loads((out / "latest" / "summary.json").read_text())
     assert summary["run_id"] == new_run and summary["outcome"] == "findings"

@@ -54,15 +54,22 @@ def problem_files(v: ValidatedExport) -> set[str]:
 # -- 1. personal data in rejection messages -------------------------------------------
 
 
-def test_missing_header_row_is_described_by_positions_and_lengths(export: Path, sample_export: Path) -> None:
+def test_missing_header_row_is_described_by_positions_and_lengths(
+    export: Path, sample_export: Path
+) -> None:
     path = export / "customers.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    path.write_text("\n".join(lines[1:]), encoding="utf-8")  # the header row lost: row 1 becomes the "header"
+    path.write_text(
+        "\n".join(lines[1:]), encoding="utf-8"
+    )  # the header row lost: row 1 becomes the "header"
     v = validate(export)
     assert not v.ok and "customers.csv" in problem_files(v)
     missing = [p for p in v.problems if p.kind == Kind.MISSING_COLUMN]
     assert {p.column for p in missing} == {"id", "status", "created"}
-    assert "the header has 12 field(s): 1 (5 characters), 2 (9 characters), 3 (5 characters)" in str(missing[0])
+    assert (
+        "the header has 12 field(s): 1 (5 characters), 2 (9 characters), 3 (5 characters)"
+        in str(missing[0])
+    )
     assert_no_personal_value(v, sample_export)
     first_row = lines[1].split(",")
     said = everything_said(v)
@@ -83,7 +90,9 @@ def test_a_name_shifted_into_an_enum_column_is_not_shown(export: Path) -> None:
     (p,) = v.problems
     assert (p.file, p.row, p.column, p.kind) == ("customers.csv", 3, "status", Kind.ENUM)
     assert "Joseph" not in everything_said(v)
-    assert str(p).startswith("customers.csv row 3, column status: <shaped Aaaaaa, 6 characters> is not one of active")
+    assert str(p).startswith(
+        "customers.csv row 3, column status: <shaped Aaaaaa, 6 characters> is not one of active"
+    )
 
 
 # -- 6. the export folder is a boundary -------------------------------------------------
@@ -91,7 +100,9 @@ def test_a_name_shifted_into_an_enum_column_is_not_shown(export: Path) -> None:
 
 def test_symlinked_file_is_rejected_not_followed(export: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.csv"
-    outside.write_text("id,num,first_name,last_name,staff_type,status\n1,S,Secret,Outsider,Therapist,active\n")
+    outside.write_text(
+        "id,num,first_name,last_name,staff_type,status\n1,S,Secret,Outsider,Therapist,active\n"
+    )
     (export / "staff.csv").unlink()
     (export / "staff.csv").symlink_to(outside)
     v = validate(export)
@@ -119,9 +130,13 @@ def test_symlink_inside_the_folder_and_a_folder_and_a_fifo_are_rejected(export: 
     }
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/shadow", "sub/customers.csv", "notes.txt", ".."])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "/etc/shadow", "sub/customers.csv", "notes.txt", ".."]
+)
 def test_manifest_names_only_plain_contract_files(export: Path, name: str) -> None:
-    (export / "manifest.json").write_text(json.dumps({"files": {name: {"rows": 1, "sha256": "0" * 64}}}))
+    (export / "manifest.json").write_text(
+        json.dumps({"files": {name: {"rows": 1, "sha256": "0" * 64}}})
+    )
     v = validate(export)
     (p,) = v.problems
     assert (p.file, p.kind) == ("manifest.json", Kind.MANIFEST)
@@ -143,17 +158,28 @@ def test_manifest_names_only_plain_contract_files(export: Path, name: str) -> No
         (["2026-11-20"], "a JSON list"),
     ],
 )
-def test_exported_at_must_be_an_iso_string_not_in_the_future(export: Path, exported_at: object, shown: str) -> None:
+def test_exported_at_must_be_an_iso_string_not_in_the_future(
+    export: Path, exported_at: object, shown: str
+) -> None:
     (export / "manifest.json").write_text(json.dumps({"exported_at": exported_at, "files": {}}))
     v = validate(export)
     (p,) = v.problems
-    assert (p.file, p.column, p.kind, p.value) == ("manifest.json", "exported_at", Kind.MANIFEST, shown)
+    assert (p.file, p.column, p.kind, p.value) == (
+        "manifest.json",
+        "exported_at",
+        Kind.MANIFEST,
+        shown,
+    )
     assert "not after the run's date 2026-12-01 plus one day" in p.expected
     assert v.manifest_exported_at is None
 
 
-@pytest.mark.parametrize("exported_at", ["2026-12-02T23:59:59+01:00", "2026-11-20", "2026-11-20 23:30"])
-def test_exported_at_up_to_one_day_of_clock_skew_is_accepted(export: Path, exported_at: str) -> None:
+@pytest.mark.parametrize(
+    "exported_at", ["2026-12-02T23:59:59+01:00", "2026-11-20", "2026-11-20 23:30"]
+)
+def test_exported_at_up_to_one_day_of_clock_skew_is_accepted(
+    export: Path, exported_at: str
+) -> None:
     (export / "manifest.json").write_text(json.dumps({"exported_at": exported_at, "files": {}}))
     v = validate(export)
     assert v.ok, v.problems
@@ -161,7 +187,9 @@ def test_exported_at_up_to_one_day_of_clock_skew_is_accepted(export: Path, expor
 
 
 def test_manifest_entry_types_are_checked(export: Path) -> None:
-    (export / "manifest.json").write_text(json.dumps({"files": {"staff.csv": {"rows": "10", "sha256": "../x"}}}))
+    (export / "manifest.json").write_text(
+        json.dumps({"files": {"staff.csv": {"rows": "10", "sha256": "../x"}}})
+    )
     v = validate(export)
     assert {(p.file, p.kind) for p in v.problems} == {("staff.csv", Kind.MANIFEST)}
     assert len(v.problems) == 2
@@ -181,7 +209,12 @@ def test_huge_or_deep_manifest_is_bad_input(export: Path) -> None:
 
 def test_header_field_over_128_kib_is_a_rejection(export: Path) -> None:
     path = export / "staff.csv"
-    path.write_bytes(b"id,num," + b"x" * (200 << 10) + b",last_name,staff_type,status\n" + b"1,2,3,4,Other,active\n")
+    path.write_bytes(
+        b"id,num,"
+        + b"x" * (200 << 10)
+        + b",last_name,staff_type,status\n"
+        + b"1,2,3,4,Other,active\n"
+    )
     (p,) = validate(export).problems
     assert (p.file, p.kind) == ("staff.csv", Kind.MALFORMED)
     assert "header fields of at most" in p.expected
@@ -219,7 +252,9 @@ def test_extra_headers_colliding_after_63_bytes_get_distinct_names() -> None:
     assert len(set(names)) == 3
     assert all(len(n.encode()) <= MAX_IDENTIFIER_BYTES for n in names)
     assert names[0] == long[:MAX_IDENTIFIER_BYTES] and names[1].endswith("_2")
-    assert map_headers(TABLES["staff"], ["<script>alert(1)</script>"]).extra_names() == ("_script_alert_1___script_",)
+    assert map_headers(TABLES["staff"], ["<script>alert(1)</script>"]).extra_names() == (
+        "_script_alert_1___script_",
+    )
 
 
 def test_nul_bytes_are_a_rejection(export: Path) -> None:
@@ -229,7 +264,10 @@ def test_nul_bytes_are_a_rejection(export: Path) -> None:
     path.write_bytes(data[: second - 3] + b"\x00" + data[second - 3 :])
     (p,) = [p for p in validate(export).problems if p.kind == Kind.NUL_BYTE]
     assert p.file == "appointments.csv"
-    assert str(p) == "appointments.csv: holds a NUL byte at byte 187 of the CSV text (expected text without NUL bytes (a database cannot store them))"
+    assert (
+        str(p)
+        == "appointments.csv: holds a NUL byte at byte 187 of the CSV text (expected text without NUL bytes (a database cannot store them))"
+    )
 
 
 # -- 5. .xlsx whose <dimension> lies ----------------------------------------------------------
@@ -256,7 +294,9 @@ def test_xlsx_with_a_lying_dimension_record_loads_every_row(export: Path) -> Non
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 assert f'<dimension ref="A1:J{len(rows)}" />'.encode() in data
-                data = data.replace(f'<dimension ref="A1:J{len(rows)}" />'.encode(), b'<dimension ref="A1:J101" />')
+                data = data.replace(
+                    f'<dimension ref="A1:J{len(rows)}" />'.encode(), b'<dimension ref="A1:J101" />'
+                )
             zout.writestr(item, data)
     honest.unlink()
     src.unlink()
@@ -288,10 +328,20 @@ def test_unknown_schedule_types_and_templates_are_notices(export: Path) -> None:
     rename("encounters", "template_name", 90, "Risk Review\r\n" + "x" * 200)
     v = validate(export)
     assert v.ok, v.problems
-    (sched,) = [n for n in v.notices if n.startswith("appointments.csv: 1 schedule type name(s) not in the schedule_types seed")]
+    (sched,) = [
+        n
+        for n in v.notices
+        if n.startswith("appointments.csv: 1 schedule type name(s) not in the schedule_types seed")
+    ]
     assert f"'Yoga Session' ({yoga:,} rows)" in sched
-    (tmpl,) = [n for n in v.notices if n.startswith("encounters.csv: 1 template name(s) not in the encounter_templates seed")]
-    assert "'Risk Review\\r\\nxxx" in tmpl and "x" * 61 not in tmpl  # control characters escaped, cut to 60
+    (tmpl,) = [
+        n
+        for n in v.notices
+        if n.startswith("encounters.csv: 1 template name(s) not in the encounter_templates seed")
+    ]
+    assert (
+        "'Risk Review\\r\\nxxx" in tmpl and "x" * 61 not in tmpl
+    )  # control characters escaped, cut to 60
 
 
 def test_known_names_in_any_case_are_not_notices(export: Path) -> None:
@@ -299,7 +349,9 @@ def test_known_names_in_any_case_are_not_notices(export: Path) -> None:
     assert not [n for n in v.notices if "seed" in n]
 
 
-def test_xlsx_cell_with_a_bare_carriage_return_stays_one_record(export: Path, tmp_path: Path) -> None:
+def test_xlsx_cell_with_a_bare_carriage_return_stays_one_record(
+    export: Path, tmp_path: Path
+) -> None:
     import csv
 
     import duckdb
@@ -320,4 +372,6 @@ def test_xlsx_cell_with_a_bare_carriage_return_stays_one_record(export: Path, tm
     assert v.files["customers"].rows == len(rows) - 1
     load_duckdb(tmp_path / "w.duckdb", v)
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    assert con.execute("select count(*), count(*) filter (where chart_num like '%99999,FORGED') from juvonno_raw.customers").fetchone() == (60, 1)
+    assert con.execute(
+        "select count(*), count(*) filter (where chart_num like '%99999,FORGED') from juvonno_raw.customers"
+    ).fetchone() == (60, 1)

@@ -50,14 +50,17 @@ def test_worklist_reads_back_as_exactly_the_hits_with_duckdb(hostile_run) -> Non
     summary = _summary(done)
     assert len(got) == summary["total_hits"] == 33
     assert sorted((c, r) for c, r, _ in got) == sorted(
-        (row["customer_id"], row["rule_id"]) for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
+        (row["customer_id"], row["rule_id"])
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
     )
     assert {cn for _, _, cn in got} == {spreadsheet_safe(chosen[c]) for c, _, _ in got}
 
 
 def test_every_field_is_quoted_and_the_header_is_plain(hostile_run) -> None:  # noqa: F811
     done, _, _ = hostile_run
-    text = (done.out / "latest" / "worklist.csv").read_bytes().decode("utf-8")  # no newline translation
+    text = (
+        (done.out / "latest" / "worklist.csv").read_bytes().decode("utf-8")
+    )  # no newline translation
     header, _, body = text.partition("\n")
     assert header == ",".join(WORKLIST_COLUMNS)
     assert body.startswith('"') and "\r" in body  # the bare CR is data, inside quotes
@@ -70,7 +73,9 @@ def test_no_markup_from_the_export_in_data_docs_or_report(hostile_run) -> None: 
     assert len(pages) > 5
     raw_customers = [p for p in pages if "raw" in p.parts and "customers" in p.as_posix()]
     assert raw_customers
-    assert any("_script_alert__xss____script_" in p.read_text(encoding="utf-8") for p in raw_customers)
+    assert any(
+        "_script_alert__xss____script_" in p.read_text(encoding="utf-8") for p in raw_customers
+    )
     for page in pages:
         html = page.read_text(encoding="utf-8")
         for needle in ("<script>alert", "onerror=alert", "<img src=x"):
@@ -90,10 +95,16 @@ def test_hostile_pages_render_in_chromium_without_errors(hostile_run, offline_pa
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto((run_dir / "report.html").as_uri(), wait_until="load")
-    page.wait_for_selector("#worklist[data-ready=true]")  # the report's scripts run under the policy
+    page.wait_for_selector(
+        "#worklist[data-ready=true]"
+    )  # the report's scripts run under the policy
     assert page.locator("#worklist .tabulator-row").count() == 33
     assert page.console_errors == []
-    raw = next(p for p in (run_dir / "data-docs" / "validations" / "raw").rglob("*.html") if "customers" in p.as_posix())
+    raw = next(
+        p
+        for p in (run_dir / "data-docs" / "validations" / "raw").rglob("*.html")
+        if "customers" in p.as_posix()
+    )
     page.goto(raw.as_uri(), wait_until="load")
     assert page.evaluate("() => typeof window.jQuery === 'function'")
     assert dialogs == []

@@ -18,7 +18,16 @@ OLD_DDL = (
     "create table {t} (run_id varchar(64), as_of_date date, started_at timestamp, finished_at timestamp, "
     "rule_id varchar(32), hits integer, outcome varchar(16), exit_code integer)"
 )
-OLD_ROW = ("old-run", dt.date(2026, 11, 19), dt.datetime(2026, 11, 19, 23, 0), dt.datetime(2026, 11, 19, 23, 5), "SOP-10", 4, "findings", 0)
+OLD_ROW = (
+    "old-run",
+    dt.date(2026, 11, 19),
+    dt.datetime(2026, 11, 19, 23, 0),
+    dt.datetime(2026, 11, 19, 23, 5),
+    "SOP-10",
+    4,
+    "findings",
+    0,
+)
 NEW_ROW = {
     "run_id": "new-run", "as_of_date": dt.date(2026, 11, 20), "started_at": dt.datetime(2026, 11, 20, 23, 0),
     "finished_at": dt.datetime(2026, 11, 20, 23, 5), "rule_id": "SOP-10", "hits": 5, "outcome": "findings",
@@ -39,7 +48,12 @@ def test_ddl_is_idempotent_and_names_every_column() -> None:
     for _ in range(2):
         for statement in history.ddl():
             con.execute(statement)
-    cols = [r[0] for r in con.execute("select column_name from information_schema.columns where table_name = 'dq_run_history' order by ordinal_position").fetchall()]
+    cols = [
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_name = 'dq_run_history' order by ordinal_position"
+        ).fetchall()
+    ]
     assert tuple(cols) == history.COLUMN_NAMES
 
 
@@ -50,7 +64,9 @@ def test_duckdb_instance_with_the_old_history_table(tmp_path: Path) -> None:
     con = duckdb.connect(str(published))
     con.execute("create schema juvonno_history")
     con.execute(OLD_DDL.format(t="juvonno_history.dq_run_history"))
-    con.execute("insert into juvonno_history.dq_run_history values (?, ?, ?, ?, ?, ?, ?, ?)", list(OLD_ROW))
+    con.execute(
+        "insert into juvonno_history.dq_run_history values (?, ?, ?, ?, ?, ?, ?, ?)", list(OLD_ROW)
+    )
     con.close()
 
     wh = DuckDBWarehouse(out=out)
@@ -66,12 +82,17 @@ def test_duckdb_instance_with_the_old_history_table(tmp_path: Path) -> None:
     wh.discard()
 
 
-def test_postgres_instance_with_the_old_history_table(tmp_path: Path, postgres_server, pg_schema) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_instance_with_the_old_history_table(
+    tmp_path: Path, postgres_server, pg_schema
+) -> None:  # type: ignore[no-untyped-def]
     con = postgres_server.connect()
     with con.cursor() as cur:
         cur.execute(f'create schema "{pg_schema}_history"')
         cur.execute(OLD_DDL.format(t=f'"{pg_schema}_history".dq_run_history'))
-        cur.execute(f'insert into "{pg_schema}_history".dq_run_history values (%s, %s, %s, %s, %s, %s, %s, %s)', OLD_ROW)
+        cur.execute(
+            f'insert into "{pg_schema}_history".dq_run_history values (%s, %s, %s, %s, %s, %s, %s, %s)',
+            OLD_ROW,
+        )
     con.commit()
     con.close()
 
@@ -121,7 +142,9 @@ def test_spark_build_with_the_old_history_table(tmp_path: Path) -> None:
         assert [r["run_id"] for r in rows] == ["old-run", "new-run"]
         assert all(rows[0][c] is None for c in history.COLUMN_NAMES[8:])
         assert {k: rows[1][k] for k in NEW_ROW} == NEW_ROW
-        assert wh.query("select file_rows from juvonno_history.dq_file_history") == [{"file_rows": 60}]
+        assert wh.query("select file_rows from juvonno_history.dq_file_history") == [
+            {"file_rows": 60}
+        ]
     finally:
         wh.discard_databases()
         wh.spark.stop()  # no JVM left behind

@@ -75,8 +75,12 @@ def _build(harness: DbtHarness, as_of: str = SAMPLE_AS_OF) -> list[dict]:
     models = _dbt(harness, "build", "--exclude", "resource_type:test", as_of=as_of)
     built_models = {r["name"] for r in models.results if r["status"] == "success"}
     missing = set(INVOICING_MODELS) - built_models
-    assert not missing, f"not built: {missing}; failed: {models.failed(('error', 'fail', 'skipped'))}"
-    tests = _dbt(harness, "test", "--select", "tag:invoicing", "invoice_excluded_groups", as_of=as_of)
+    assert not missing, (
+        f"not built: {missing}; failed: {models.failed(('error', 'fail', 'skipped'))}"
+    )
+    tests = _dbt(
+        harness, "test", "--select", "tag:invoicing", "invoice_excluded_groups", as_of=as_of
+    )
     return [r for r in tests.results if r["resource_type"] == "test"]  # not the on-run-start hook
 
 
@@ -98,8 +102,14 @@ def test_invoicing_dbt_tests_pass(built: DbtHarness) -> None:
     names = {r["name"] for r in tests}
     for singular in SINGULAR_TESTS:
         assert singular in names, f"{singular} did not run"
-    assert any("fct_customer_monthly_activity" in r["unique_id"] for r in tests if r["name"] not in SINGULAR_TESTS)
-    assert any("rpt_invoice_monthly" in r["unique_id"] for r in tests if r["name"] not in SINGULAR_TESTS)
+    assert any(
+        "fct_customer_monthly_activity" in r["unique_id"]
+        for r in tests
+        if r["name"] not in SINGULAR_TESTS
+    )
+    assert any(
+        "rpt_invoice_monthly" in r["unique_id"] for r in tests if r["name"] not in SINGULAR_TESTS
+    )
     bad = [(r["name"], r["status"], r["message"]) for r in tests if r["status"] != "pass"]
     assert not bad, bad
     manifest = json.loads((built.target_path / "manifest.json").read_text())
@@ -113,7 +123,10 @@ def test_invoicing_dbt_tests_pass(built: DbtHarness) -> None:
 
 def test_reconciliation_holds_from_python(built: DbtHarness) -> None:
     """The reconciliation again, outside dbt: invoice units = attended + iCBT starts of billable customers."""
-    invoiced = _rows(built, "select coalesce(sum(billable_units), 0) as units from juvonno_invoicing.rpt_invoice_monthly")
+    invoiced = _rows(
+        built,
+        "select coalesce(sum(billable_units), 0) as units from juvonno_invoicing.rpt_invoice_monthly",
+    )
     activity = _rows(
         built,
         "select coalesce(sum(attended_appointments + icbt_modules_started), 0) as units "
@@ -147,8 +160,16 @@ def test_hand_checked_customer_month(built: DbtHarness) -> None:
     )
     assert len(row) == 1
     r = row[0]
-    assert (r["therapy_sessions_attended"], r["group_sessions_attended"], r["assessments_attended"]) == (3, 0, 0)
-    assert (r["triage_calls_attended"], r["attended_appointments"], r["missed_appointments"]) == (0, 3, 0)
+    assert (
+        r["therapy_sessions_attended"],
+        r["group_sessions_attended"],
+        r["assessments_attended"],
+    ) == (3, 0, 0)
+    assert (r["triage_calls_attended"], r["attended_appointments"], r["missed_appointments"]) == (
+        0,
+        3,
+        0,
+    )
     assert (r["icbt_modules_started"], r["has_icbt_activity"]) == (0, False)
     assert r["engaged_in_month"] and r["is_billable"] and r["is_as_of_month"]
     assert not r["has_open_findings"] and r["open_findings"] == 0
@@ -232,7 +253,9 @@ def test_test_like_and_deleted_are_never_billable(built: DbtHarness) -> None:
     assert test_account and any(r["engaged_in_month"] for r in test_account)
     assert all(r["is_test_like"] and not r["is_billable"] for r in test_account)
     assert not [r for r in rows if r["is_test_like"] and r["is_billable"]]
-    deleted = {int(r["id"]) for r in _read_csv("customers.csv") if r["status"].strip().lower() == "deleted"}
+    deleted = {
+        int(r["id"]) for r in _read_csv("customers.csv") if r["status"].strip().lower() == "deleted"
+    }
     assert deleted and not [r for r in rows if r["customer_id"] in deleted]
 
 
@@ -292,7 +315,9 @@ def test_readme_shows_the_query_files_verbatim(query_file: Path) -> None:
         documents.append(readme)  # once the lead has merged the section
     for document in documents:
         blocks = re.findall(r"```sql\n(.*?)```", document.read_text(), flags=re.S)
-        assert query_file.read_text() in blocks, f"{document.name} does not show {query_file.name} verbatim"
+        assert query_file.read_text() in blocks, (
+            f"{document.name} does not show {query_file.name} verbatim"
+        )
 
 
 # ---- edge cases the sample lacks --------------------------------------------------------
@@ -306,12 +331,66 @@ def test_orphans_deleted_and_after_as_of_are_left_out(tmp_path: Path) -> None:
     with (export / "appointments.csv").open("a", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         # orphan customer 99999; deleted customer 10009; 10091 attended after D (an offer, not an attendance)
-        writer.writerow([900001, 99999, "2026-10-05T10:00:00", 50, "Completed", 11, "1:1 Therapy Session", 101, "SBX-N", ""])
-        writer.writerow([900002, 10009, "2026-10-06T10:00:00", 50, "Completed", 11, "1:1 Therapy Session", 101, "SBX-N", ""])
-        writer.writerow([900003, 10091, "2026-11-21T10:00:00", 50, "Completed", 11, "1:1 Therapy Session", 101, "SBX-N", ""])
-        writer.writerow([900004, 10091, "2026-12-02T10:00:00", 50, "No Show", 11, "1:1 Therapy Session", 101, "SBX-N", ""])
+        writer.writerow(
+            [
+                900001,
+                99999,
+                "2026-10-05T10:00:00",
+                50,
+                "Completed",
+                11,
+                "1:1 Therapy Session",
+                101,
+                "SBX-N",
+                "",
+            ]
+        )
+        writer.writerow(
+            [
+                900002,
+                10009,
+                "2026-10-06T10:00:00",
+                50,
+                "Completed",
+                11,
+                "1:1 Therapy Session",
+                101,
+                "SBX-N",
+                "",
+            ]
+        )
+        writer.writerow(
+            [
+                900003,
+                10091,
+                "2026-11-21T10:00:00",
+                50,
+                "Completed",
+                11,
+                "1:1 Therapy Session",
+                101,
+                "SBX-N",
+                "",
+            ]
+        )
+        writer.writerow(
+            [
+                900004,
+                10091,
+                "2026-12-02T10:00:00",
+                50,
+                "No Show",
+                11,
+                "1:1 Therapy Session",
+                101,
+                "SBX-N",
+                "",
+            ]
+        )
     with (export / "icbt_activity.csv").open("a", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerow([99999, "Sleep Well", "2026-10-01T10:00:00", "", ""])
+        csv.writer(handle, lineterminator="\n").writerow(
+            [99999, "Sleep Well", "2026-10-01T10:00:00", "", ""]
+        )
     harness = DbtHarness(tmp_path / "wh")
     harness.load(export)
     results = _build(harness)
@@ -320,7 +399,11 @@ def test_orphans_deleted_and_after_as_of_are_left_out(tmp_path: Path) -> None:
     rows = _rows(harness, "select * from juvonno_invoicing.fct_customer_monthly_activity")
     assert not [r for r in rows if r["customer_id"] in (99999, 10009)]
     assert max(r["activity_month"] for r in rows).isoformat() == "2026-11-01"
-    nov = [r for r in rows if r["customer_id"] == 10091 and r["activity_month"].isoformat() == "2026-11-01"][0]
+    nov = [
+        r
+        for r in rows
+        if r["customer_id"] == 10091 and r["activity_month"].isoformat() == "2026-11-01"
+    ][0]
     assert nov["therapy_sessions_attended"] == 3
     october_therapy = _rows(
         harness,
@@ -328,7 +411,9 @@ def test_orphans_deleted_and_after_as_of_are_left_out(tmp_path: Path) -> None:
         "where invoice_month = date '2026-10-01' and service = 'therapy'",
     )[0]["billable_units"]
     fct_october = sum(
-        r["therapy_sessions_attended"] for r in rows if r["is_billable"] and r["activity_month"].isoformat() == "2026-10-01"
+        r["therapy_sessions_attended"]
+        for r in rows
+        if r["is_billable"] and r["activity_month"].isoformat() == "2026-10-01"
     )
     assert october_therapy == fct_october
 
@@ -336,7 +421,9 @@ def test_orphans_deleted_and_after_as_of_are_left_out(tmp_path: Path) -> None:
 # ---- dbt docs, offline ------------------------------------------------------------------
 
 
-def test_dbt_docs_generate_works_offline(built: DbtHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dbt_docs_generate_works_offline(
+    built: DbtHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     attempts: list[object] = []
     real_connect = socket.socket.connect
 
@@ -347,6 +434,7 @@ def test_dbt_docs_generate_works_offline(built: DbtHarness, monkeypatch: pytest.
         real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
     def guarded_create_connection(address: object, *args: object, **kwargs: object) -> None:
         attempts.append(address)
         raise OSError(f"network disabled in this test: {address}")
@@ -365,21 +453,34 @@ def test_dbt_docs_generate_works_offline(built: DbtHarness, monkeypatch: pytest.
 # ---- the same marts on PostgreSQL -------------------------------------------------------
 
 
-def _dbt_subprocess(args: list[str], env: dict[str, str], target_dir: Path) -> subprocess.CompletedProcess[str]:
+def _dbt_subprocess(
+    args: list[str], env: dict[str, str], target_dir: Path
+) -> subprocess.CompletedProcess[str]:
     """dbt in its own process: one adapter per process (DuckDB here, PostgreSQL there)."""
     cli = str(Path(sys.executable).with_name("dbt"))
     full = [
-        cli, *args,
-        "--target", "postgres",
-        "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-        "--target-path", str(target_dir / "target"), "--log-path", str(target_dir / "logs"),
-        "--vars", json.dumps({"as_of_date": SAMPLE_AS_OF, "run_id": "pytest"}),
+        cli,
+        *args,
+        "--target",
+        "postgres",
+        "--project-dir",
+        str(REPO),
+        "--profiles-dir",
+        str(REPO),
+        "--target-path",
+        str(target_dir / "target"),
+        "--log-path",
+        str(target_dir / "logs"),
+        "--vars",
+        json.dumps({"as_of_date": SAMPLE_AS_OF, "run_id": "pytest"}),
     ]
     return subprocess.run(full, env=env, capture_output=True, text=True, timeout=900)
 
 
 @pytest.mark.postgres
-def test_postgres_builds_the_same_invoice(built: DbtHarness, postgres_server, pg_schema: str, tmp_path: Path) -> None:
+def test_postgres_builds_the_same_invoice(
+    built: DbtHarness, postgres_server, pg_schema: str, tmp_path: Path
+) -> None:
     """Cross-database SQL: the invoicing marts and their tests run on PostgreSQL
     and give the same rows as on DuckDB."""
     from pytests.dbt_harness import validated_export
@@ -392,17 +493,26 @@ def test_postgres_builds_the_same_invoice(built: DbtHarness, postgres_server, pg
     finally:
         con.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUVONNO_DQ_")}
-    env.update(postgres_server.env(pg_schema), DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    build = _dbt_subprocess(["build", "--select", "+tag:invoicing", "--exclude", "resource_type:test"], env, tmp_path)
+    env.update(
+        postgres_server.env(pg_schema), DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false"
+    )
+    build = _dbt_subprocess(
+        ["build", "--select", "+tag:invoicing", "--exclude", "resource_type:test"], env, tmp_path
+    )
     assert build.returncode == 0, build.stdout[-4000:]
-    tests = _dbt_subprocess(["test", "--select", "tag:invoicing", "invoice_excluded_groups"], env, tmp_path)
+    tests = _dbt_subprocess(
+        ["test", "--select", "tag:invoicing", "invoice_excluded_groups"], env, tmp_path
+    )
     assert tests.returncode == 0, tests.stdout[-4000:]
 
     for model, order in (
         ("rpt_invoice_monthly", "invoice_month, service"),
         ("fct_customer_monthly_activity", "customer_id, activity_month"),
     ):
-        duck = [tuple(r.values()) for r in _rows(built, f"select * from juvonno_invoicing.{model} order by {order}")]
+        duck = [
+            tuple(r.values())
+            for r in _rows(built, f"select * from juvonno_invoicing.{model} order by {order}")
+        ]
         con = postgres_server.connect()
         try:
             with con.cursor() as cur:

@@ -49,7 +49,12 @@ def _dict_query(h: DbtHarness):
 
 def _exists(h: DbtHarness):
     def exists(schema: str, name: str) -> bool:
-        return bool(h.query("select 1 from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]))
+        return bool(
+            h.query(
+                "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+                [schema, name],
+            )
+        )
 
     return exists
 
@@ -58,7 +63,11 @@ def test_bad_exception_rows_fail_an_error_severity_test(built) -> None:
     _h, run = built
     result = {r["name"]: r for r in run.results}["sop_exceptions_are_valid"]
     assert result["status"] == "fail" and result["failures"] == 4
-    others = [r for r in run.failed() if r["name"] != "sop_exceptions_are_valid" and "invoic" not in r["unique_id"]]
+    others = [
+        r
+        for r in run.failed()
+        if r["name"] != "sop_exceptions_are_valid" and "invoic" not in r["unique_id"]
+    ]
     assert others == [], [(r["unique_id"], r["message"]) for r in others]
 
 
@@ -92,21 +101,35 @@ def test_a_valid_exception_acknowledges_and_a_bad_one_hides_nothing(built) -> No
 def test_every_finding_names_an_owner_by_staff_id_only(built) -> None:
     h, _run = built
     staff_ids = {r[0] for r in h.query("select id from juvonno_raw.staff")}
-    owners = h.query("select owner_staff_id, owner_role from juvonno_sop.sop_findings where owner_staff_id is not null")
+    owners = h.query(
+        "select owner_staff_id, owner_role from juvonno_sop.sop_findings where owner_staff_id is not null"
+    )
     assert owners and {o for o, _ in owners} <= staff_ids
-    names = {v for row in h.query("select first_name, last_name from juvonno_raw.staff") for v in row}
-    columns = {c for (c,) in h.query("select column_name from information_schema.columns where table_name = 'sop_findings'")}
+    names = {
+        v for row in h.query("select first_name, last_name from juvonno_raw.staff") for v in row
+    }
+    columns = {
+        c
+        for (c,) in h.query(
+            "select column_name from information_schema.columns where table_name = 'sop_findings'"
+        )
+    }
     assert not columns & {"first_name", "last_name", "email", "phone", "date_of_birth", "warnings"}
-    assert not {str(v) for row in h.query("select * from juvonno_sop.sop_findings") for v in row} & names
+    assert (
+        not {str(v) for row in h.query("select * from juvonno_sop.sop_findings") for v in row}
+        & names
+    )
 
 
 def test_the_owner_unit_test_passes(built) -> None:
     h, _run = built
     run = h.dbt("test", "--select", "int_customer_owners,test_type:unit", as_of=SAMPLE_AS_OF)
-    unit = [r for r in run.results if r["resource_type"].endswith("unit_test")]  # not the on-run-start hook
-    assert [(r["name"], r["status"]) for r in unit] == [("int_customer_owners_last_attended_else_next_booked", "pass")], [
-        (r["name"], r["message"]) for r in run.results
-    ]
+    unit = [
+        r for r in run.results if r["resource_type"].endswith("unit_test")
+    ]  # not the on-run-start hook
+    assert [(r["name"], r["status"]) for r in unit] == [
+        ("int_customer_owners_last_attended_else_next_booked", "pass")
+    ], [(r["name"], r["message"]) for r in run.results]
 
 
 def test_the_report_lists_the_bad_rows(built) -> None:

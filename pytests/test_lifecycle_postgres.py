@@ -35,7 +35,9 @@ HISTORY_SQL = (
 @pytest.fixture(scope="module")
 def both(postgres_server: PgServer, tmp_path_factory: pytest.TempPathFactory):  # noqa: F811
     tmp = tmp_path_factory.mktemp("lifecycle_postgres")
-    harness = DbtHarness(tmp / "wh", project_dir=project_with_exceptions(tmp / "project", [EXCEPTION]))
+    harness = DbtHarness(
+        tmp / "wh", project_dir=project_with_exceptions(tmp / "project", [EXCEPTION])
+    )
     harness.load(SAMPLE_EXPORT)
     postgres_server.drop_schemas(SCHEMA)
     con = postgres_server.connect()
@@ -44,7 +46,9 @@ def both(postgres_server: PgServer, tmp_path_factory: pytest.TempPathFactory):  
         con.autocommit = True  # hold no lock between reads: dbt renames the tables we read
         steps = []
         for as_of in DATES:
-            pg = harness.dbt(*SELECT, "--target", "postgres", as_of=as_of, env=postgres_server.env(SCHEMA))
+            pg = harness.dbt(
+                *SELECT, "--target", "postgres", as_of=as_of, env=postgres_server.env(SCHEMA)
+            )
             duck = harness.dbt(*SELECT, as_of=as_of)
             with con.cursor() as cur:
                 cur.execute(FINDINGS_SQL.format(schema=SCHEMA))
@@ -74,7 +78,14 @@ def test_sop_findings_are_equal_after_every_date(both) -> None:  # type: ignore[
     for as_of, _pg, _duck, pg_rows, duck_rows in steps:
         assert pg_rows and pg_rows == duck_rows, as_of
     last = {(r[0], r[1]): r for r in steps[-1][3]}
-    assert last[(10020, "SOP-01")][2:8] == ("persisting", "2026-11-20", "2026-11-22", 2, False, None)
+    assert last[(10020, "SOP-01")][2:8] == (
+        "persisting",
+        "2026-11-20",
+        "2026-11-22",
+        2,
+        False,
+        None,
+    )
     acknowledged_day = {(r[0], r[1]): r for r in steps[2][3]}
     assert acknowledged_day[(10020, "SOP-01")][6:8] == (True, "2026-11-21")
     assert any(r[2] == "resolved" for r in steps[1][3])  # 11-20 -> 11-21 resolves one

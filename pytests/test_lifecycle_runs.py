@@ -83,7 +83,11 @@ def _xlsx(path: Path) -> dict[str, list[dict]]:
 
 def _resolving_export(dest: Path) -> Path:
     """The sample export where customer 10020 has a group (no manifest: its counts changed)."""
-    shutil.copytree(SAMPLE_EXPORT, dest, ignore=shutil.ignore_patterns("manifest.json", "expected-worklist.csv", "*.md"))
+    shutil.copytree(
+        SAMPLE_EXPORT,
+        dest,
+        ignore=shutil.ignore_patterns("manifest.json", "expected-worklist.csv", "*.md"),
+    )
     with (dest / "customer_groups.csv").open("a", encoding="utf-8") as fh:
         fh.write(f"{CUSTOMER},TRI,Triage\n")
     return dest
@@ -97,7 +101,11 @@ def sequence(baseline, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     project = project_with_exceptions(tmp / "project", [EXCEPTION])
     env = {"JUVONNO_DQ_PROJECT_DIR": str(project)}
     days = {DAY1: out / "runs" / Path(str((out / "latest").readlink())).name}
-    for day, export in ((DAY2, SAMPLE_EXPORT), (DAY3, SAMPLE_EXPORT), (DAY4, _resolving_export(tmp / "export4"))):
+    for day, export in (
+        (DAY2, SAMPLE_EXPORT),
+        (DAY3, SAMPLE_EXPORT),
+        (DAY4, _resolving_export(tmp / "export4")),
+    ):
         done = run_cli(out, "--as-of", day, export=export, env=env)
         assert done.code == 0, done.console
         days[day] = out / "runs" / Path(str((out / "latest").readlink())).name
@@ -117,19 +125,36 @@ def test_day2_acknowledged_leaves_the_worklist_and_is_still_counted(sequence) ->
     run = sequence[DAY2]
     assert _finding(read_csv(run / "worklist.csv")) is None
     ack = _finding(read_csv(run / "acknowledged.csv"))
-    assert ack and (ack["status"], ack["first_seen"], ack["days_open"], ack["acknowledged_until"]) == (
-        "persisting", DAY1, "1", DAY2,
+    assert ack and (
+        ack["status"],
+        ack["first_seen"],
+        ack["days_open"],
+        ack["acknowledged_until"],
+    ) == (
+        "persisting",
+        DAY1,
+        "1",
+        DAY2,
     )
     rule = _rule(json.loads((run / "summary.json").read_text()))
     assert (rule["hits"], rule["acknowledged"], rule["open"], rule["persisting"]) == (1, 1, 0, 1)
     sheets = _xlsx(run / "worklist.xlsx")
     assert len(sheets["Open findings"]) == len(read_csv(run / "worklist.csv"))
-    acknowledged = [r for r in sheets["Acknowledged"] if r["customer_id"] == int(CUSTOMER) and r["rule_id"] == RULE]
+    acknowledged = [
+        r
+        for r in sheets["Acknowledged"]
+        if r["customer_id"] == int(CUSTOMER) and r["rule_id"] == RULE
+    ]
     assert len(acknowledged) == 1 and acknowledged[0]["first_seen"] == dt.datetime(2026, 11, 20)
     html = (run / "report.html").read_text()
     assert any(r.startswith(f"{CUSTOMER} {RULE}") for r in table_rows(html, "acknowledged"))
-    assert any(r.startswith(f"{CUSTOMER} {RULE} {DAY2} {DAY2}") and r.endswith("applied") for r in table_rows(html, "exceptions"))
-    assert not [r for r in worklist_data(html) if (str(r["customer_id"]), r["rule_id"]) == (CUSTOMER, RULE)]
+    assert any(
+        r.startswith(f"{CUSTOMER} {RULE} {DAY2} {DAY2}") and r.endswith("applied")
+        for r in table_rows(html, "exceptions")
+    )
+    assert not [
+        r for r in worklist_data(html) if (str(r["customer_id"]), r["rule_id"]) == (CUSTOMER, RULE)
+    ]
 
 
 def test_day3_the_expired_acknowledgement_is_open_again_and_days_open_grew(sequence) -> None:
@@ -144,15 +169,26 @@ def test_day3_the_expired_acknowledgement_is_open_again_and_days_open_grew(seque
         (int(r["customer_id"]), r["rule_id"]) for r in read_csv(run / "worklist.csv")
     ]
     html = (run / "report.html").read_text()
-    assert any(r.endswith("expired") and r.startswith(f"{CUSTOMER} {RULE}") for r in table_rows(html, "exceptions"))
+    assert any(
+        r.endswith("expired") and r.startswith(f"{CUSTOMER} {RULE}")
+        for r in table_rows(html, "exceptions")
+    )
 
 
 def test_day4_the_finding_is_resolved(sequence) -> None:
     run, out = sequence[DAY4], sequence["out"]
     assert _finding(read_csv(run / "worklist.csv")) is None
     resolved = _finding(read_csv(run / "resolved.csv"))
-    assert resolved and (resolved["status"], resolved["first_seen"], resolved["last_seen"], resolved["days_open"]) == (
-        "resolved", DAY1, DAY3, "2",
+    assert resolved and (
+        resolved["status"],
+        resolved["first_seen"],
+        resolved["last_seen"],
+        resolved["days_open"],
+    ) == (
+        "resolved",
+        DAY1,
+        DAY3,
+        "2",
     )
     rule = _rule(json.loads((run / "summary.json").read_text()))
     assert (rule["hits"], rule["resolved"]) == (0, 1)
@@ -166,13 +202,22 @@ def test_day4_the_finding_is_resolved(sequence) -> None:
     ]
 
 
-def test_every_worklist_is_in_catalogue_order_and_the_lifecycle_columns_follow_action(sequence) -> None:
+def test_every_worklist_is_in_catalogue_order_and_the_lifecycle_columns_follow_action(
+    sequence,
+) -> None:
     for day in (DAY1, DAY2, DAY3, DAY4):
         run = sequence[day]
         header = (run / "worklist.csv").read_text().splitlines()[0].split(",")
-        assert header[header.index("action") + 1 : header.index("action") + 4] == ["status", "first_seen", "days_open"]
+        assert header[header.index("action") + 1 : header.index("action") + 4] == [
+            "status",
+            "first_seen",
+            "days_open",
+        ]
         order = [r["rule_id"] for r in json.loads((run / "summary.json").read_text())["rules"]]
-        keys = [(order.index(r["rule_id"]), int(r["customer_id"])) for r in read_csv(run / "worklist.csv")]
+        keys = [
+            (order.index(r["rule_id"]), int(r["customer_id"]))
+            for r in read_csv(run / "worklist.csv")
+        ]
         assert keys == sorted(keys), day
         for r in read_csv(run / "worklist.csv"):
             days_open = (dt.date.fromisoformat(day) - dt.date.fromisoformat(r["first_seen"])).days
@@ -180,7 +225,9 @@ def test_every_worklist_is_in_catalogue_order_and_the_lifecycle_columns_follow_a
 
 
 @pytest.mark.browser
-def test_day3_report_searches_sorts_and_shows_a_rules_rows_offline(sequence, offline_page, artifacts_dir: Path) -> None:
+def test_day3_report_searches_sorts_and_shows_a_rules_rows_offline(
+    sequence, offline_page, artifacts_dir: Path
+) -> None:
     from playwright.sync_api import expect
 
     page, run = offline_page, sequence[DAY3]
@@ -193,7 +240,9 @@ def test_day3_report_searches_sorts_and_shows_a_rules_rows_offline(sequence, off
         page.locator('#worklist [tabulator-field="customer_id"].tabulator-cell').all_inner_texts(),
         page.locator('#worklist [tabulator-field="rule_id"].tabulator-cell').all_inner_texts(),
     )]  # fmt: skip
-    assert shown == [(int(r["customer_id"]), r["rule_id"]) for r in worklist]  # catalogue order, as worklist.csv
+    assert shown == [
+        (int(r["customer_id"]), r["rule_id"]) for r in worklist
+    ]  # catalogue order, as worklist.csv
     # a click on a rule: its rows, its SOP sentence and its action
     page.locator(f'#rule-lifecycle a.rule-link[data-rule="{RULE}"]').click()
     expect(rows).to_have_count(sum(1 for r in worklist if r["rule_id"] == RULE))
@@ -207,7 +256,12 @@ def test_day3_report_searches_sorts_and_shows_a_rules_rows_offline(sequence, off
     expect(rows).to_have_count(len(worklist))
     # oldest first: days_open never grows down the grid
     page.select_option("#worklist-view", "oldest")
-    days = [int(t) for t in page.locator('#worklist [tabulator-field="days_open"].tabulator-cell').all_inner_texts()]
+    days = [
+        int(t)
+        for t in page.locator(
+            '#worklist [tabulator-field="days_open"].tabulator-cell'
+        ).all_inner_texts()
+    ]
     assert days == sorted(days, reverse=True) and days[0] == 2
     # by owner: one group per owner, every row under one
     page.select_option("#worklist-view", "owner")

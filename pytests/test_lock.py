@@ -21,7 +21,11 @@ def test_second_acquire_is_refused_naming_the_holder(tmp_path: Path) -> None:
         with pytest.raises(LockHeld) as info:
             RunLock(tmp_path, "run-b").acquire()
         message = info.value.describe()
-        assert "run-a" in message and f"pid {os.getpid()}" in message and "2026-11-27T01:00:00Z" in message
+        assert (
+            "run-a" in message
+            and f"pid {os.getpid()}" in message
+            and "2026-11-27T01:00:00Z" in message
+        )
         assert read_holder(tmp_path)["run_id"] == "run-a"
     assert read_holder(tmp_path) is None
     with RunLock(tmp_path, "run-b") as lock:  # free again
@@ -48,7 +52,9 @@ HOLDER = textwrap.dedent(
 
 
 def test_lock_of_a_sigkilled_run_is_recovered(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "locked"
         with pytest.raises(LockHeld) as info:

@@ -45,7 +45,10 @@ def _reexport(dest: Path) -> Path:
 
 def _jump(dest: Path) -> Path:
     d = _copy(dest)
-    rows = [f"{90001 + i},SBX9{i:05d},Alex,Morgan,unknown,2010-01-01,,,active,SBX-N,2026-11-01T09:00:00," for i in range(EXTRA)]
+    rows = [
+        f"{90001 + i},SBX9{i:05d},Alex,Morgan,unknown,2010-01-01,,,active,SBX-N,2026-11-01T09:00:00,"
+        for i in range(EXTRA)
+    ]
     with (d / "customers.csv").open("a", encoding="utf-8") as fh:
         fh.write("\n".join(rows) + "\n")
     return d
@@ -67,7 +70,13 @@ def sequence(tmp_path_factory: pytest.TempPathFactory, hook) -> tuple[list[Compl
     url, received = hook
     base = tmp_path_factory.mktemp("monitoring")
     out = base / "out"
-    exports = [SAMPLE_EXPORT, SAMPLE_EXPORT, _reexport(base / "re"), SAMPLE_EXPORT, _jump(base / "jump")]
+    exports = [
+        SAMPLE_EXPORT,
+        SAMPLE_EXPORT,
+        _reexport(base / "re"),
+        SAMPLE_EXPORT,
+        _jump(base / "jump"),
+    ]
     env = {"JUVONNO_DQ_WEBHOOK_URL": url, "JUVONNO_DQ_NOTIFY_BACKOFF": "0.01"}
     runs = []
     for as_of, export in zip(DATES, exports):
@@ -123,7 +132,11 @@ def test_notification_carries_the_anomaly_and_deltas_without_personal_data(seque
     _, received = sequence
     assert len(received) == len(DATES)
     text = received[-1]["body"]["text"]
-    assert "Anomalies against the recent history:" in text and "rule SOP-01:" in text and "jump from a median" in text
+    assert (
+        "Anomalies against the recent history:" in text
+        and "rule SOP-01:" in text
+        and "jump from a median" in text
+    )
     assert f"(+{EXTRA} since the previous run)" in text or "since the previous run" in text
     assert "file customers:" in text
     for message in received:
@@ -146,7 +159,9 @@ def test_report_trend_in_chromium(sequence, offline_page, artifacts_dir: Path) -
     assert page.locator("#trend-chart svg .mark-symbol path").count() == len(set(DATES))
     labels = page.locator("#trend-chart svg .role-axis-label text").all_text_contents()
     assert "21 Nov 2026" in labels and "23 Nov 2026" in labels
-    assert page.locator("#trend-chart svg .reexport_marks line").count() == 1  # the re-export of 21 Nov
+    assert (
+        page.locator("#trend-chart svg .reexport_marks line").count() == 1
+    )  # the re-export of 21 Nov
     assert page.locator("#trend-rules svg").count() == 1
     # the top cards: deltas and the anomaly
     customers = _summaries(runs)[-1]["previous"]["deltas"]["customers"]

@@ -24,7 +24,9 @@ class _Hook(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append({"path": self.path, "type": self.headers["Content-Type"], "body": json.loads(body)})
+        type(self).received.append(
+            {"path": self.path, "type": self.headers["Content-Type"], "body": json.loads(body)}
+        )
         self.send_response(200)
         self.end_headers()
         self.wfile.write(b"ok")
@@ -114,7 +116,12 @@ SUMMARY = {
     "rules": [
         {"rule_id": "SOP-01", "title": "No Group must be empty", "severity": "warn", "hits": 1},
         {"rule_id": "SOP-10", "title": "Triage for at most 7 days", "severity": "warn", "hits": 4},
-        {"rule_id": "SOP-20", "title": "Discharged but engaged within 3 months", "severity": "warn", "hits": 0},
+        {
+            "rule_id": "SOP-20",
+            "title": "Discharged but engaged within 3 months",
+            "severity": "warn",
+            "hits": 0,
+        },
     ],
     "dbt": {"errors": []},
     "gx": {"available": True, "suites": 8, "failed_suites": 0},
@@ -143,7 +150,9 @@ def test_webhook_and_email_carry_outcome_and_counts(webhook, smtp) -> None:
     assert len(received) == 1 and received[0]["type"] == "application/json"
     text = received[0]["body"]["text"]
     assert set(received[0]["body"]) == {"text"}
-    assert "findings" in text and "2026-11-20" in text and "SOP-10: 4" in text and "SOP-20" not in text
+    assert (
+        "findings" in text and "2026-11-20" in text and "SOP-10: 4" in text and "SOP-20" not in text
+    )
     assert len(smtp.messages) == 1
     mail = message_from_bytes(smtp.messages[0]["data"])
     assert mail["Subject"].startswith("juvonno-dq findings (exit 0)")
@@ -163,7 +172,10 @@ def test_unreachable_endpoints_are_logged_not_raised(smtp) -> None:
         "JUVONNO_DQ_NOTIFY_TIMEOUT": "2",
         "JUVONNO_DQ_NOTIFY_BACKOFF": "0.01",  # retried, quickly
     }
-    assert notify.send_all(SUMMARY, None, logs.append, env=env) == {"webhook": False, "email": False}
+    assert notify.send_all(SUMMARY, None, logs.append, env=env) == {
+        "webhook": False,
+        "email": False,
+    }
     assert any("webhook notification failed" in line for line in logs)
     assert any("e-mail notification failed" in line for line in logs)
 
@@ -263,7 +275,9 @@ def test_webhook_retried_with_backoff_after_two_failures(flaky) -> None:
     url, server = flaky
     server.statuses = [503, 502]
     logs: list[str] = []
-    assert notify.send_all(MONITORED, None, logs.append, env={"JUVONNO_DQ_WEBHOOK_URL": url, **FAST}) == {"webhook": True}
+    assert notify.send_all(
+        MONITORED, None, logs.append, env={"JUVONNO_DQ_WEBHOOK_URL": url, **FAST}
+    ) == {"webhook": True}
     assert len(server.attempts) == 3 and server.attempts[0] == server.attempts[2]
     assert any("notification sent" in line for line in logs)
 
@@ -283,7 +297,9 @@ def test_webhook_gives_up_after_the_attempts_and_never_retries_a_4xx(flaky) -> N
 def test_teams_workflows_adaptive_card(flaky) -> None:
     url, server = flaky
     env = {"JUVONNO_DQ_WEBHOOK_URL": url, "JUVONNO_DQ_WEBHOOK_FORMAT": "teams", **FAST}
-    assert notify.send_all(MONITORED, "/srv/report.html", lambda _m: None, env=env) == {"webhook": True}
+    assert notify.send_all(MONITORED, "/srv/report.html", lambda _m: None, env=env) == {
+        "webhook": True
+    }
     (body,) = server.attempts
     assert body["type"] == "message"
     (attachment,) = body["attachments"]
@@ -294,7 +310,13 @@ def test_teams_workflows_adaptive_card(flaky) -> None:
     assert facts["Hits"] == "5 (+4 since the previous run)"
     texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
     assert any("SOP-10: 4 (jump" in t for t in texts)
-    assert notify.webhook_format("https://prod-12.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke", None) == "teams"
+    assert (
+        notify.webhook_format(
+            "https://prod-12.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke",
+            None,
+        )
+        == "teams"
+    )
 
 
 def test_slack_block_kit(flaky) -> None:
@@ -303,7 +325,9 @@ def test_slack_block_kit(flaky) -> None:
     assert notify.send_all(MONITORED, None, lambda _m: None, env=env) == {"webhook": True}
     (body,) = server.attempts
     assert body["blocks"][0]["type"] == "header" and "findings" in body["blocks"][0]["text"]["text"]
-    assert "Anomalies" in json.dumps(body["blocks"]) and body["text"].startswith("juvonno-dq findings")
+    assert "Anomalies" in json.dumps(body["blocks"]) and body["text"].startswith(
+        "juvonno-dq findings"
+    )
     assert notify.webhook_format("https://hooks.slack.com/services/T/B/X", None) == "slack"
     assert notify.webhook_format("http://127.0.0.1:9/hook", "auto") == "text"
     logs: list[str] = []

@@ -63,7 +63,9 @@ def _duck_type(sql_type: str) -> str:
     return {"BIGINT": "bigint", "DATE": "date", "VARCHAR": "text"}[sql_type]
 
 
-def test_raw_layer_is_the_duckdb_raw_layer(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_raw_layer_is_the_duckdb_raw_layer(
+    sample_export: Path, tmp_path: Path, postgres_server, pg_schema
+) -> None:
     export = validate_export(_messy_export(sample_export, tmp_path / "export"), tmp_path / "work")
     assert export.ok, [str(p) for p in export.problems]
     db = tmp_path / "raw.duckdb"
@@ -85,9 +87,13 @@ def test_raw_layer_is_the_duckdb_raw_layer(sample_export: Path, tmp_path: Path, 
                     "select column_name, data_type from information_schema.columns "
                     f"where table_schema = '{raw}' and table_name = '{name}' order by ordinal_position",
                 )
-                assert [(c, _duck_type(t)) for c, t in dcols] == [(c, t.replace("character varying", "text")) for c, t in pcols], name
+                assert [(c, _duck_type(t)) for c, t in dcols] == [
+                    (c, t.replace("character varying", "text")) for c, t in pcols
+                ], name
                 cols = ", ".join(f'"{c}"' for c, _ in dcols)
-                drows = sorted(duck.execute(f"select {cols} from juvonno_raw.{name}").fetchall(), key=repr)
+                drows = sorted(
+                    duck.execute(f"select {cols} from juvonno_raw.{name}").fetchall(), key=repr
+                )
                 prows = sorted(_rows(con, f'select {cols} from "{raw}"."{name}"'), key=repr)
                 assert drows == prows, name
         finally:
@@ -95,29 +101,59 @@ def test_raw_layer_is_the_duckdb_raw_layer(sample_export: Path, tmp_path: Path, 
         notes = dict(_rows(con, f'select id, "referrer notes" from "{raw}".customers'))
         assert set(notes.values()) == {None, 'said "hi", then\nleft', "padded", "x"}
         assert _rows(con, f'select count(*) from "{raw}".icbt_activity') == [(0,)]
-        assert {r[0] for r in _rows(con, f'select distinct staff_type from "{raw}".staff')} <= {"Therapist", "Coordinator", "Administrator", "Other"}
+        assert {r[0] for r in _rows(con, f'select distinct staff_type from "{raw}".staff')} <= {
+            "Therapist",
+            "Coordinator",
+            "Administrator",
+            "Other",
+        }
     finally:
         con.close()
 
 
-def test_a_failing_load_leaves_the_previous_raw_data_intact(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_a_failing_load_leaves_the_previous_raw_data_intact(
+    sample_export: Path, tmp_path: Path, postgres_server, pg_schema
+) -> None:
     raw = f"{pg_schema}_raw"
     good = validate_export(sample_export, tmp_path / "work")
     con = postgres_server.connect()
     try:
         load_postgres(con, good, raw)
-        before = {name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES}
+        before = {
+            name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES
+        }
         # A later table that COPY accepts but the cast refuses, after earlier tables loaded.
         bad_enc = tmp_path / "encounters.csv"
         text = (sample_export / "encounters.csv").read_text().splitlines()
-        bad_enc.write_text("\n".join([text[0], *text[1:50], "not-a-number,10001,201,Session Note,2026-01-01,", *text[50:]]) + "\n")
+        bad_enc.write_text(
+            "\n".join(
+                [
+                    text[0],
+                    *text[1:50],
+                    "not-a-number,10001,201,Session Note,2026-01-01,",
+                    *text[50:],
+                ]
+            )
+            + "\n"
+        )
         # Bypass the validator on purpose: only the database can refuse this load now.
-        bad = replace(good, files={**good.files, "encounters": replace(good.files["encounters"], load_path=bad_enc)})
+        bad = replace(
+            good,
+            files={
+                **good.files,
+                "encounters": replace(good.files["encounters"], load_path=bad_enc),
+            },
+        )
         with pytest.raises(Exception, match="bigint"):
             load_postgres(con, bad, raw)
-        after = {name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES}
+        after = {
+            name: _rows(con, f'select * from "{raw}"."{name}" order by 1, 2') for name in TABLES
+        }
         assert after == before
-        leftovers = _rows(con, f"select tablename from pg_tables where schemaname = '{raw}' and tablename like '%loading'")
+        leftovers = _rows(
+            con,
+            f"select tablename from pg_tables where schemaname = '{raw}' and tablename like '%loading'",
+        )
         assert leftovers == []
     finally:
         con.close()
@@ -135,13 +171,17 @@ def _fake_build(wh: PostgresWarehouse, run: int, postgres_server) -> None:  # ty
             for layer, table in (("sop", "sop_violations"), ("invoicing", "rpt_invoice_monthly")):
                 schema = f"{wh.build_prefix}_{layer}"
                 cur.execute(f'create schema if not exists "{schema}"')
-                cur.execute(f'create table "{schema}".{table} as select {run} as run, g as n from generate_series(1, 1000) g')
+                cur.execute(
+                    f'create table "{schema}".{table} as select {run} as run, g as n from generate_series(1, 1000) g'
+                )
         con.commit()
     finally:
         con.close()
 
 
-def test_publish_swaps_all_marts_at_once_while_a_second_connection_reads(tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_publish_swaps_all_marts_at_once_while_a_second_connection_reads(
+    tmp_path: Path, postgres_server, pg_schema
+) -> None:
     sop, inv = f"{pg_schema}_sop.sop_violations", f"{pg_schema}_invoicing.rpt_invoice_monthly"
 
     def publish_run(run: int) -> float:
@@ -167,8 +207,13 @@ def test_publish_swaps_all_marts_at_once_while_a_second_connection_reads(tmp_pat
         con.autocommit = True
         try:
             while not stop.is_set():
-                seen.append(_rows(con, f"select (select min(run) || '/' || max(run) || '/' || count(*) from {sop}), "
-                                        f"(select min(run) || '/' || max(run) || '/' || count(*) from {inv})")[0])
+                seen.append(
+                    _rows(
+                        con,
+                        f"select (select min(run) || '/' || max(run) || '/' || count(*) from {sop}), "
+                        f"(select min(run) || '/' || max(run) || '/' || count(*) from {inv})",
+                    )[0]
+                )
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -188,7 +233,9 @@ def test_publish_swaps_all_marts_at_once_while_a_second_connection_reads(tmp_pat
     assert ("1/1/1000", "1/1/1000") in seen and ("2/2/1000", "2/2/1000") in seen
     con = postgres_server.connect()
     try:  # short reads never stop the old run being dropped in the publish transaction
-        assert _rows(con, f"select count(*) from pg_namespace where nspname like '{pg_schema}\\_old%'") == [(0,)]
+        assert _rows(
+            con, f"select count(*) from pg_namespace where nspname like '{pg_schema}\\_old%'"
+        ) == [(0,)]
     finally:
         con.close()
 
@@ -199,44 +246,60 @@ def test_publish_swaps_all_marts_at_once_while_a_second_connection_reads(tmp_pat
         assert _rows(holder, f"select min(run) from {sop}") == [(2,)]
         took = publish_run(3)
         assert took < 30, f"publish waited {took:.1f}s for a reader"
-        assert _rows(holder, f"select min(run) from {sop}") == [(3,)]  # its next statement sees the new run
+        assert _rows(holder, f"select min(run) from {sop}") == [
+            (3,)
+        ]  # its next statement sees the new run
     finally:
         holder.rollback()
         holder.close()
     _warehouse(postgres_server, pg_schema, tmp_path).cleanup_stale()
     con = postgres_server.connect()
     try:
-        left = _rows(con, f"select nspname from pg_namespace where nspname like '{pg_schema}\\_%' order by 1")
+        left = _rows(
+            con, f"select nspname from pg_namespace where nspname like '{pg_schema}\\_%' order by 1"
+        )
     finally:
         con.close()
-    assert [r[0] for r in left] == [f"{pg_schema}_{layer}" for layer in ("history", "invoicing", "snapshots", "sop")]
+    assert [r[0] for r in left] == [
+        f"{pg_schema}_{layer}" for layer in ("history", "invoicing", "snapshots", "sop")
+    ]
 
 
-def test_state_is_carried_history_appended_and_discard_keeps_the_published_run(tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_state_is_carried_history_appended_and_discard_keeps_the_published_run(
+    tmp_path: Path, postgres_server, pg_schema
+) -> None:
     wh = _warehouse(postgres_server, pg_schema, tmp_path)
     env = wh.prepare_build("run-1")
     assert env == {"JUVONNO_DQ_PG_SCHEMA": f"{pg_schema}_build"}
     con = postgres_server.connect()
     with con.cursor() as cur:
-        cur.execute(f'create table "{pg_schema}_build_snapshots".snp_customer_groups as select 1 as customer_id')
+        cur.execute(
+            f'create table "{pg_schema}_build_snapshots".snp_customer_groups as select 1 as customer_id'
+        )
     con.commit()
     _fake_build(wh, 1, postgres_server)
     now = dt.datetime(2026, 11, 20, 23, 30)
     row = {"run_id": "run-1", "as_of_date": dt.date(2026, 11, 20), "started_at": now, "finished_at": now,
            "rule_id": "SOP-10", "hits": 3, "outcome": "findings", "exit_code": 0}  # fmt: skip
     wh.append_history([row])
-    assert wh.query("select rule_id, hits from juvonno_history.dq_run_history") == [{"rule_id": "SOP-10", "hits": 3}]
+    assert wh.query("select rule_id, hits from juvonno_history.dq_run_history") == [
+        {"rule_id": "SOP-10", "hits": 3}
+    ]
     wh.publish()
     assert wh.latest_as_of() == dt.date(2026, 11, 20)
 
     wh2 = _warehouse(postgres_server, pg_schema, tmp_path)
     wh2.prepare_build("run-2")
-    assert wh2.query("select count(*) as n from juvonno_snapshots.snp_customer_groups") == [{"n": 1}]
+    assert wh2.query("select count(*) as n from juvonno_snapshots.snp_customer_groups") == [
+        {"n": 1}
+    ]
     assert wh2.query(f"select {', '.join(row)} from juvonno_history.dq_run_history") == [row]
     _fake_build(wh2, 2, postgres_server)
     wh2.discard()
     assert _rows(con, f"select min(run) from {pg_schema}_sop.sop_violations") == [(1,)]
-    assert _rows(con, f"select count(*) from pg_namespace where nspname like '{pg_schema}\\_build%'") == [(0,)]
+    assert _rows(
+        con, f"select count(*) from pg_namespace where nspname like '{pg_schema}\\_build%'"
+    ) == [(0,)]
     con.close()
 
 
@@ -253,7 +316,9 @@ def test_one_run_at_a_time_per_schema(tmp_path: Path, postgres_server, pg_schema
     second.discard()
 
 
-def test_analysts_role_reads_the_published_marts_only(tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_analysts_role_reads_the_published_marts_only(
+    tmp_path: Path, postgres_server, pg_schema
+) -> None:
     role = f"{pg_schema}_analyst"
     con = postgres_server.connect()
     con.autocommit = True
@@ -278,8 +343,12 @@ def test_analysts_role_reads_the_published_marts_only(tmp_path: Path, postgres_s
         analyst.autocommit = True
         try:
             assert _rows(analyst, f"select min(run) from {pg_schema}_sop.sop_violations") == [(2,)]
-            assert _rows(analyst, f"select count(*) from {pg_schema}_invoicing.rpt_invoice_monthly") == [(1000,)]
-            assert _rows(analyst, f"select count(*) from {pg_schema}_history.dq_run_history") == [(0,)]
+            assert _rows(
+                analyst, f"select count(*) from {pg_schema}_invoicing.rpt_invoice_monthly"
+            ) == [(1000,)]
+            assert _rows(analyst, f"select count(*) from {pg_schema}_history.dq_run_history") == [
+                (0,)
+            ]
             with pytest.raises(psycopg2.errors.InsufficientPrivilege):
                 _rows(analyst, f"select * from {pg_schema}_raw.customers")
         finally:
@@ -292,9 +361,14 @@ def test_analysts_role_reads_the_published_marts_only(tmp_path: Path, postgres_s
         con.close()
 
 
-def test_an_unreachable_server_is_a_warehouse_error_without_the_password(tmp_path: Path, postgres_server) -> None:
+def test_an_unreachable_server_is_a_warehouse_error_without_the_password(
+    tmp_path: Path, postgres_server
+) -> None:
     secret = "pw-unreachable-Secret-123"
-    env = postgres_server.env("juvonno") | {"JUVONNO_DQ_PG_PORT": "1", "JUVONNO_DQ_PG_PASSWORD": secret}
+    env = postgres_server.env("juvonno") | {
+        "JUVONNO_DQ_PG_PORT": "1",
+        "JUVONNO_DQ_PG_PASSWORD": secret,
+    }
     wh = PostgresWarehouse(out=tmp_path, environ=env)
     with pytest.raises(WarehouseError) as info:
         wh.check_reachable()
@@ -302,7 +376,9 @@ def test_an_unreachable_server_is_a_warehouse_error_without_the_password(tmp_pat
     assert secret not in str(info.value)
     assert secret not in repr(wh)
     assert secret not in wh.redacted_url()
-    assert "pw-unreachable-Secret-123" in wh.sqlalchemy_url()  # GX needs it; callers must not log it
+    assert (
+        "pw-unreachable-Secret-123" in wh.sqlalchemy_url()
+    )  # GX needs it; callers must not log it
 
 
 def test_a_bad_schema_name_is_refused(tmp_path: Path) -> None:
@@ -332,20 +408,37 @@ def _text_macros():  # type: ignore[no-untyped-def]
     import jinja2
 
     repo = Path(__file__).resolve().parents[1]
-    source = "".join(p.read_text(encoding="utf-8") for p in sorted((repo / "macros" / "text").glob("*.sql")))
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in sorted((repo / "macros" / "text").glob("*.sql"))
+    )
     return jinja2.Environment().from_string(source).module
 
 
-def test_text_macros_give_duckdbs_words_and_order_whatever_the_servers_collation(postgres_server) -> None:
+def test_text_macros_give_duckdbs_words_and_order_whatever_the_servers_collation(
+    postgres_server,
+) -> None:
     """The dispatched text macros on PostgreSQL, with input in the "C" collation (a
     server whose default is C: ASCII-only lower() and [[:alpha:]]) and in the
     database's default (ICU en-US here: linguistic order), against DuckDB's."""
     macros = _text_macros()
     duck = duckdb.connect()
-    duck.execute("create table t as select * from (select unnest(?) as x, generate_subscripts(?, 1) as ord)", [WORD_SAMPLES, WORD_SAMPLES])
-    expected = sorted(duck.execute(f"select ord, word from (select ord, {macros.duckdb__split_words('x')} as word from t) where word <> ''").fetchall())
+    duck.execute(
+        "create table t as select * from (select unnest(?) as x, generate_subscripts(?, 1) as ord)",
+        [WORD_SAMPLES, WORD_SAMPLES],
+    )
+    expected = sorted(
+        duck.execute(
+            f"select ord, word from (select ord, {macros.duckdb__split_words('x')} as word from t) where word <> ''"
+        ).fetchall()
+    )
     names = ["iCBT", "Therapy", "Éva", "eva", "Zed", "_x", "No Group", "group therapy"]
-    expected_order = [r[0] for r in duck.execute(f"select x from (select unnest(?) as x) order by {macros.default__binary_sort_key('x')}", [names]).fetchall()]
+    expected_order = [
+        r[0]
+        for r in duck.execute(
+            f"select x from (select unnest(?) as x) order by {macros.default__binary_sort_key('x')}",
+            [names],
+        ).fetchall()
+    ]
     con = postgres_server.connect()
     try:
         for collation in ('"C"', '"default"'):
@@ -357,7 +450,9 @@ def test_text_macros_give_duckdbs_words_and_order_whatever_the_servers_collation
             )
             assert sorted(rows) == expected, collation
             order = _pg_rows(
-                con, f"select x from (select x collate {collation} as x from unnest(%s::text[]) u(x)) t order by {macros.postgres__binary_sort_key('x')}", (names,)
+                con,
+                f"select x from (select x collate {collation} as x from unnest(%s::text[]) u(x)) t order by {macros.postgres__binary_sort_key('x')}",
+                (names,),
             )
             assert [r[0] for r in order] == expected_order, collation
     finally:
@@ -371,11 +466,17 @@ def _pg_rows(con, sql: str, params: tuple) -> list[tuple]:  # type: ignore[no-un
         return cur.fetchall()
 
 
-def test_a_value_postgresql_cannot_store_is_a_warehouse_error(sample_export: Path, tmp_path: Path, postgres_server, pg_schema) -> None:
+def test_a_value_postgresql_cannot_store_is_a_warehouse_error(
+    sample_export: Path, tmp_path: Path, postgres_server, pg_schema
+) -> None:
     """A NUL byte passes validation (DuckDB stores it) but PostgreSQL text cannot hold
     it: the load fails as a WarehouseError (exit 3), nothing half-loaded."""
     export_dir = tmp_path / "export"
-    shutil.copytree(sample_export, export_dir, ignore=shutil.ignore_patterns("manifest.json", "expected-worklist.csv", "*.md"))
+    shutil.copytree(
+        sample_export,
+        export_dir,
+        ignore=shutil.ignore_patterns("manifest.json", "expected-worklist.csv", "*.md"),
+    )
     lines = (export_dir / "customers.csv").read_bytes().split(b"\n")
     lines[1] += b"a\x00b"
     (export_dir / "customers.csv").write_bytes(b"\n".join(lines))
@@ -387,6 +488,8 @@ def test_a_value_postgresql_cannot_store_is_a_warehouse_error(sample_export: Pat
     try:
         with pytest.raises(WarehouseError, match="PostgreSQL refused the raw load"):
             wh.load_raw(export)
-        assert wh.query("select count(*) as n from information_schema.tables where table_schema = 'juvonno_raw'") == [{"n": 0}]
+        assert wh.query(
+            "select count(*) as n from information_schema.tables where table_schema = 'juvonno_raw'"
+        ) == [{"n": 0}]
     finally:
         wh.discard()

@@ -25,14 +25,32 @@ import pytest
 
 from pytests.conftest import REPO
 from pytests.hardening_support import hostile_run  # noqa: F401 - fixture
-from pytests.test_run_support import AS_OF, PII_COLUMNS, SAMPLE_EXPORT, baseline, copy_instance, kill_group, run_cli, start_cli, wait_for  # noqa: F401
+from pytests.test_run_support import (
+    AS_OF,
+    PII_COLUMNS,
+    SAMPLE_EXPORT,
+    baseline,
+    copy_instance,
+    kill_group,
+    run_cli,
+    start_cli,
+    wait_for,
+)  # noqa: F401
 
 pytestmark = pytest.mark.xdist_group("runner-baseline")
 
 PRIVATE_WAREHOUSE = "juvonno.duckdb"
 
 
-PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "snapshots", "expectations", "dbt_project.yml")
+PROJECT_SOURCES = (
+    "models",
+    "macros",
+    "tests",
+    "seeds",
+    "snapshots",
+    "expectations",
+    "dbt_project.yml",
+)
 
 
 def _project_text() -> str:
@@ -62,7 +80,9 @@ def personal_values(export: Path) -> set[str]:
 def _written_files(out: Path) -> list[Path]:
     files = []
     for dirpath, dirnames, filenames in os.walk(out):
-        dirnames[:] = [d for d in dirnames if not (d == "vendor" and Path(dirpath).name == "static")]
+        dirnames[:] = [
+            d for d in dirnames if not (d == "vendor" and Path(dirpath).name == "static")
+        ]
         for f in filenames:
             p = Path(dirpath) / f
             if p.is_file() and not p.is_symlink() and p.name != PRIVATE_WAREHOUSE:
@@ -79,7 +99,9 @@ def _analysts_text(db: Path) -> str:
             "where data_type in ('VARCHAR', 'DATE') or data_type like 'VARCHAR%'"
         ).fetchall()
         for schema, table, column in columns:
-            rows = con.execute(f'select distinct cast("{column}" as varchar) from "{schema}"."{table}"').fetchall()
+            rows = con.execute(
+                f'select distinct cast("{column}" as varchar) from "{schema}"."{table}"'
+            ).fetchall()
             parts.extend(str(v) for (v,) in rows if v is not None)
         return "\n".join(parts)
     finally:
@@ -153,7 +175,12 @@ def test_interrupted_run_writes_nothing_personal(baseline, tmp_path: Path) -> No
     out = copy_instance(baseline.out, tmp_path / "out")
     # dbt finishes the nodes already running before it stops: the pause (in a dbt
     # worker thread) is short, as a running query would be.
-    proc = start_cli(out, "--as-of", AS_OF, env={"JUVONNO_DQ_TEST_PAUSE_AT": "dbt", "JUVONNO_DQ_TEST_PAUSE_SECONDS": "5"})
+    proc = start_cli(
+        out,
+        "--as-of",
+        AS_OF,
+        env={"JUVONNO_DQ_TEST_PAUSE_AT": "dbt", "JUVONNO_DQ_TEST_PAUSE_SECONDS": "5"},
+    )
     try:
         wait_for(out / ".test-paused-at-dbt", proc)
         os.kill(proc.pid, signal.SIGTERM)

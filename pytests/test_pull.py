@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from pytests.pull_replay import (
-    FAST, SENTINEL_KEY, Faults, ReplayServer, api_from_export, files_holding, pull_cli, table,
+    FAST,
+    SENTINEL_KEY,
+    Faults,
+    ReplayServer,
+    api_from_export,
+    files_holding,
+    pull_cli,
+    table,
 )
 from pytests.test_run_support import CLI, REPO, env_for, pii_values
 
@@ -43,14 +50,18 @@ def no_export_left(export: Path) -> None:
     assert leftovers == [], leftovers
 
 
-def test_pull_survives_transient_failures_and_matches_the_file_export(tmp_path: Path, sample_export: Path, api) -> None:
+def test_pull_survives_transient_failures_and_matches_the_file_export(
+    tmp_path: Path, sample_export: Path, api
+) -> None:
     faults = Faults(every_503=23, every_drop=41, every_429=59, retry_after="0")
     export = tmp_path / "export"
     with ReplayServer(api, SENTINEL_KEY, faults) as server:
         done = pull_cli(export, server.url)
     assert done.code == 0, done.console
     statuses = server.statuses()
-    assert statuses.get(503, 0) >= 5 and statuses.get(-1, 0) >= 5 and statuses.get(429, 0) >= 5, statuses
+    assert statuses.get(503, 0) >= 5 and statuses.get(-1, 0) >= 5 and statuses.get(429, 0) >= 5, (
+        statuses
+    )
     assert_same_export(export, sample_export, api)
     manifest = json.loads((export / "manifest.json").read_text())
     assert set(manifest["files"]) == {f"{t}.csv" for t in TABLES}
@@ -80,7 +91,11 @@ def test_paging_reads_every_page(tmp_path: Path, sample_export: Path, api) -> No
     with ReplayServer(big, SENTINEL_KEY) as server:
         done = pull_cli(tmp_path / "export", server.url)
     assert done.code == 0, done.console
-    pages = sorted(int(s.query["page"]) for s in server.seen if s.path.endswith("customers/list") and s.query["status"] == "inactive")
+    pages = sorted(
+        int(s.query["page"])
+        for s in server.seen
+        if s.path.endswith("customers/list") and s.query["status"] == "inactive"
+    )
     assert pages == [1, 2, 3]
     assert len(table(tmp_path / "export" / "customers.csv")) == 60 + 250
 
@@ -111,7 +126,9 @@ def test_a_server_side_rate_limit_is_survived(tmp_path: Path, sample_export: Pat
     assert_same_export(tmp_path / "export", sample_export, api)
 
 
-def test_bad_record_exits_2_naming_endpoint_and_id_without_personal_data(tmp_path: Path, sample_export: Path) -> None:
+def test_bad_record_exits_2_naming_endpoint_and_id_without_personal_data(
+    tmp_path: Path, sample_export: Path
+) -> None:
     api = api_from_export(sample_export)
     first = min(api.listed)
     api.listed[first]["date_of_birth"] = "13/07/2002"  # a personal value in the wrong form
@@ -121,7 +138,10 @@ def test_bad_record_exits_2_naming_endpoint_and_id_without_personal_data(tmp_pat
         done = pull_cli(tmp_path / "export", server.url)
     assert done.code == 2, done.console
     where = f"customers/list: customers record id {first}"
-    assert f"{where}: field date_of_birth <personal data, 10 characters> is not a date YYYY-MM-DD" in done.stderr
+    assert (
+        f"{where}: field date_of_birth <personal data, 10 characters> is not a date YYYY-MM-DD"
+        in done.stderr
+    )
     assert f"{where}: field first_name <personal data, " in done.stderr
     assert f"{where}: field gender 'M' is not one of male, female, private, unknown" in done.stderr
     assert "13/07/2002" not in done.console and "Priya" not in done.console
@@ -129,15 +149,22 @@ def test_bad_record_exits_2_naming_endpoint_and_id_without_personal_data(tmp_pat
     no_export_left(tmp_path / "export")
 
 
-def test_a_customer_no_status_listing_holds_is_read_and_rejected(tmp_path: Path, sample_export: Path) -> None:
+def test_a_customer_no_status_listing_holds_is_read_and_rejected(
+    tmp_path: Path, sample_export: Path
+) -> None:
     """A status outside the four would hide a customer from every listing: its appointments give it away."""
     api = api_from_export(sample_export)
-    victim = min(a["customer"]["id"] for appointments in api.appointments.values() for a in appointments)
+    victim = min(
+        a["customer"]["id"] for appointments in api.appointments.values() for a in appointments
+    )
     api.listed[victim]["status"] = api.customers[victim]["status"] = "archived"
     with ReplayServer(api, SENTINEL_KEY) as server:
         done = pull_cli(tmp_path / "export", server.url)
     assert done.code == 2, done.console
-    assert f"customers/{victim}: customers record id {victim}: field status 'archived' is not one of active" in done.stderr
+    assert (
+        f"customers/{victim}: customers record id {victim}: field status 'archived' is not one of active"
+        in done.stderr
+    )
     assert any(s.path.endswith(f"customers/{victim}") for s in server.seen)
     no_export_left(tmp_path / "export")
 
@@ -150,7 +177,10 @@ def test_unknown_appointment_status_is_bad_data(tmp_path: Path, sample_export: P
     with ReplayServer(api, SENTINEL_KEY) as server:
         done = pull_cli(tmp_path / "export", server.url)
     assert done.code == 2, done.console
-    assert f"appointments/list/{branch}: appointments record id {victim['id']}: field status 'Rescheduled'" in done.stderr
+    assert (
+        f"appointments/list/{branch}: appointments record id {victim['id']}: field status 'Rescheduled'"
+        in done.stderr
+    )
     no_export_left(tmp_path / "export")
 
 
@@ -177,12 +207,19 @@ def test_the_key_is_never_taken_from_the_url_or_a_flag(tmp_path: Path, api) -> N
     assert SENTINEL_KEY not in done.console
     done = pull_cli(tmp_path / "export", "http://127.0.0.1:9/api", key="")
     assert done.code == 3 and "JUVONNO_DQ_API_KEY" in done.stderr
-    proc = subprocess.run([str(CLI), "pull", "--api-key", "x", "--export-dir", str(tmp_path)], capture_output=True,
-                          text=True, env=env_for(), cwd=str(REPO))
+    proc = subprocess.run(
+        [str(CLI), "pull", "--api-key", "x", "--export-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env_for(),
+        cwd=str(REPO),
+    )
     assert proc.returncode == 3 and "No such option" in proc.stderr
 
 
-def test_a_failure_midway_leaves_no_export_and_the_next_pull_resumes(tmp_path: Path, sample_export: Path, api) -> None:
+def test_a_failure_midway_leaves_no_export_and_the_next_pull_resumes(
+    tmp_path: Path, sample_export: Path, api
+) -> None:
     export = tmp_path / "export"
     with ReplayServer(api, SENTINEL_KEY, Faults(fail_after_windows=6)) as server:
         failed = pull_cli(export, server.url, "--api-retries", "2")
@@ -209,11 +246,21 @@ def kill_after_a_window(export: Path, url: str) -> None:
     """Start a pull, SIGKILL it once its first date window is checkpointed."""
     slow = ("--api-rate", "40")  # slow enough to be killed between two windows
     cmd = [str(CLI), "pull", "--api-url", url, "--export-dir", str(export), *FAST, *slow]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(REPO),
-                            env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}), start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=str(REPO),
+        env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}),
+        start_new_session=True,
+    )
     checkpoints = export.with_name(f".{export.name}.pull") / "checkpoints"
     deadline = time.monotonic() + 120
-    while not (checkpoints.is_dir() and any(p.name.startswith("appointments-") for p in checkpoints.iterdir())):
+    while not (
+        checkpoints.is_dir()
+        and any(p.name.startswith("appointments-") for p in checkpoints.iterdir())
+    ):
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
         assert time.monotonic() < deadline, "no window was checkpointed"
         time.sleep(0.05)
@@ -229,7 +276,9 @@ def test_sigkill_midway_of_a_first_pull_leaves_no_export(tmp_path: Path, api) ->
     assert files_holding(tmp_path, SENTINEL_KEY) == []
 
 
-def test_sigkill_midway_keeps_the_previous_export_then_a_pull_replaces_it(tmp_path: Path, sample_export: Path, api) -> None:
+def test_sigkill_midway_keeps_the_previous_export_then_a_pull_replaces_it(
+    tmp_path: Path, sample_export: Path, api
+) -> None:
     export = tmp_path / "export"
     with ReplayServer(api, SENTINEL_KEY) as server:
         assert pull_cli(export, server.url).code == 0
@@ -238,17 +287,24 @@ def test_sigkill_midway_keeps_the_previous_export_then_a_pull_replaces_it(tmp_pa
     with ReplayServer(api, SENTINEL_KEY) as server:
         port = server.port
         kill_after_a_window(export, server.url)
-    assert {p.name: p.read_bytes() for p in export.iterdir()} == before  # the previous export, untouched
+    assert {
+        p.name: p.read_bytes() for p in export.iterdir()
+    } == before  # the previous export, untouched
 
     with ReplayServer(api, SENTINEL_KEY, port=port) as server:
         again = pull_cli(export, server.url)
     assert again.code == 0, again.console
     assert "resumed" in again.stdout
     assert_same_export(export, sample_export, api)
-    assert json.loads((export / "manifest.json").read_text())["exported_at"] >= json.loads(before["manifest.json"])["exported_at"]
+    assert (
+        json.loads((export / "manifest.json").read_text())["exported_at"]
+        >= json.loads(before["manifest.json"])["exported_at"]
+    )
 
 
-def test_a_folder_pull_did_not_write_is_never_replaced(tmp_path: Path, sample_export: Path, api) -> None:
+def test_a_folder_pull_did_not_write_is_never_replaced(
+    tmp_path: Path, sample_export: Path, api
+) -> None:
     manual = tmp_path / "export"
     manual.mkdir()
     (manual / "customers.csv").write_bytes((sample_export / "customers.csv").read_bytes())
@@ -259,7 +315,9 @@ def test_a_folder_pull_did_not_write_is_never_replaced(tmp_path: Path, sample_ex
     assert server.seen == []
 
 
-def test_icbt_file_is_copied_into_the_export_and_listed(tmp_path: Path, sample_export: Path, api) -> None:
+def test_icbt_file_is_copied_into_the_export_and_listed(
+    tmp_path: Path, sample_export: Path, api
+) -> None:
     export = tmp_path / "export"
     icbt = sample_export / "icbt_activity.csv"
     with ReplayServer(api, SENTINEL_KEY) as server:
@@ -272,14 +330,20 @@ def test_icbt_file_is_copied_into_the_export_and_listed(tmp_path: Path, sample_e
 
 def test_relative_export_dir(tmp_path: Path, api) -> None:
     with ReplayServer(api, SENTINEL_KEY) as server:
-        proc = subprocess.run([str(CLI), "pull", "--api-url", server.url, "--export-dir", "nightly", *FAST],
-                              capture_output=True, text=True, cwd=str(tmp_path),
-                              env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}))
+        proc = subprocess.run(
+            [str(CLI), "pull", "--api-url", server.url, "--export-dir", "nightly", *FAST],
+            capture_output=True,
+            text=True,
+            cwd=str(tmp_path),
+            env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}),
+        )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "nightly" / "customers.csv").is_file()
 
 
-def test_reuse_days_reads_settled_windows_once_then_reuses_them(tmp_path: Path, sample_export: Path, api) -> None:
+def test_reuse_days_reads_settled_windows_once_then_reuses_them(
+    tmp_path: Path, sample_export: Path, api
+) -> None:
     import datetime as dt
 
     export = tmp_path / "export"

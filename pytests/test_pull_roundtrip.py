@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pytests.pull_replay import FAST, SENTINEL_KEY, Faults, ReplayServer, api_from_export, files_holding
+from pytests.pull_replay import (
+    FAST,
+    SENTINEL_KEY,
+    Faults,
+    ReplayServer,
+    api_from_export,
+    files_holding,
+)
 from pytests.test_run_support import AS_OF, CLI, REPO, env_for, pii_values, read_csv, run_cli
 
 pytestmark = pytest.mark.slow  # two full runs
@@ -19,9 +26,13 @@ def test_run_pull_gives_the_same_worklist_as_the_file_export(tmp_path: Path) -> 
     generated = tmp_path / "generated"
     from runner.generate import write_export
 
-    write_export(generated, customers=200, seed=7, as_of=__import__("datetime").date.fromisoformat(AS_OF))
+    write_export(
+        generated, customers=200, seed=7, as_of=__import__("datetime").date.fromisoformat(AS_OF)
+    )
     (generated / "planted.csv").rename(tmp_path / "planted.csv")
-    icbt = tmp_path / "icbt" / "icbt_activity.csv"  # the iCBT platform's file lives apart from the export
+    icbt = (
+        tmp_path / "icbt" / "icbt_activity.csv"
+    )  # the iCBT platform's file lives apart from the export
     icbt.parent.mkdir()
     shutil.copy(generated / "icbt_activity.csv", icbt)
 
@@ -31,10 +42,30 @@ def test_run_pull_gives_the_same_worklist_as_the_file_export(tmp_path: Path) -> 
     pulled = tmp_path / "pulled"
     faults = Faults(every_503=97, every_drop=131, every_429=151, retry_after="1")
     with ReplayServer(api_from_export(generated), SENTINEL_KEY, faults) as server:
-        cmd = [str(CLI), "run", "--pull", "--api-url", server.url, "--export-dir", str(pulled), *FAST,
-               "--icbt-file", str(icbt), "--out", str(tmp_path / "out-api"), "--as-of", AS_OF]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), timeout=900,
-                              env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}))
+        cmd = [
+            str(CLI),
+            "run",
+            "--pull",
+            "--api-url",
+            server.url,
+            "--export-dir",
+            str(pulled),
+            *FAST,
+            "--icbt-file",
+            str(icbt),
+            "--out",
+            str(tmp_path / "out-api"),
+            "--as-of",
+            AS_OF,
+        ]
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            cwd=str(REPO),
+            timeout=900,
+            env=env_for({"JUVONNO_DQ_API_KEY": SENTINEL_KEY}),
+        )
     console = proc.stdout + proc.stderr
     assert proc.returncode == 0, console
     assert server.statuses().get(503) and server.statuses().get(-1) and server.statuses().get(429)
@@ -42,7 +73,11 @@ def test_run_pull_gives_the_same_worklist_as_the_file_export(tmp_path: Path) -> 
     want = (tmp_path / "out-files" / "latest" / "worklist.csv").read_bytes()
     got = (tmp_path / "out-api" / "latest" / "worklist.csv").read_bytes()
     assert got == want
-    planted = {(r["customer_id"], r["rule_id"]) for r in read_csv(tmp_path / "planted.csv") if r["kind"] == "hit"}
+    planted = {
+        (r["customer_id"], r["rule_id"])
+        for r in read_csv(tmp_path / "planted.csv")
+        if r["kind"] == "hit"
+    }
     rows = read_csv(tmp_path / "out-api" / "latest" / "worklist.csv")
     assert {(r["customer_id"], r["rule_id"]) for r in rows} == planted and len(planted) > 50
 

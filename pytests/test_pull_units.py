@@ -45,7 +45,9 @@ def test_rate_limiter_spaces_requests_and_a_pause_holds_everyone() -> None:
 def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
-    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime(
+        "%a, %d %b %Y %H:%M:%S GMT"
+    )
     assert 25 <= parse_retry_after(later) <= 31  # type: ignore[operator]
 
 
@@ -59,7 +61,10 @@ def test_mapping_covers_every_contract_column_once() -> None:
     [
         ["Therapy", "No Group"],
         [{"name": "Therapy", "code": "THR"}, {"name": "No Group"}],
-        [{"group": {"name": "Therapy", "code": "THR"}}, {"group": {"name": "No Group", "code": None}}],
+        [
+            {"group": {"name": "Therapy", "code": "THR"}},
+            {"group": {"name": "No Group", "code": None}},
+        ],
     ],
 )
 def test_group_shapes(groups: list) -> None:  # type: ignore[type-arg]
@@ -74,7 +79,12 @@ def test_group_shapes(groups: list) -> None:  # type: ignore[type-arg]
 def test_no_groups_means_no_rows_and_a_bad_group_is_a_problem() -> None:
     problems = Problems()
     assert map_groups({"id": 7}, "7", "customers/list", problems) == []
-    assert map_groups({"id": 7, "groups": [42, {"code": "THR"}]}, "7", "customers/list", problems)[0]["group_name"] == ""
+    assert (
+        map_groups({"id": 7, "groups": [42, {"code": "THR"}]}, "7", "customers/list", problems)[0][
+            "group_name"
+        ]
+        == ""
+    )
     assert problems.lines() == [
         'customers/list: customer id 7, group 1: neither a group name nor an object with a name (expected "Therapy", {name} or {group: {name}})',
         "customers/list: customer id 7, group 2: field . {'code': 'THR'} is not text (customer_groups.group_name)",
@@ -92,31 +102,77 @@ def test_no_groups_means_no_rows_and_a_bad_group_is_a_problem() -> None:
     ],
 )
 def test_appointment_staff_variants(staffing: dict, expected: str) -> None:  # type: ignore[type-arg]
-    record = {"id": 5, "customer": {"id": 9}, "start": "2026-11-02T10:00:00+00:00", "duration": 50,
-              "status": "Completed", "schedule_type": {"id": 11, "name": "1:1 Therapy Session"}, **staffing}
+    record = {
+        "id": 5,
+        "customer": {"id": 9},
+        "start": "2026-11-02T10:00:00+00:00",
+        "duration": 50,
+        "status": "Completed",
+        "schedule_type": {"id": 11, "name": "1:1 Therapy Session"},
+        **staffing,
+    }
     problems = Problems()
-    row = map_record("appointments", record, "appointments/list/1", problems, {"branch_code": "SBX-N"})
+    row = map_record(
+        "appointments", record, "appointments/list/1", problems, {"branch_code": "SBX-N"}
+    )
     assert problems.count == 0
-    assert row == {"id": "5", "customer_id": "9", "start": "2026-11-02T10:00:00+00:00", "duration": "50",
-                   "status": "Completed", "schedule_type_id": "11", "schedule_type_name": "1:1 Therapy Session",
-                   "staff_id": expected, "branch_code": "SBX-N", "created": ""}
+    assert row == {
+        "id": "5",
+        "customer_id": "9",
+        "start": "2026-11-02T10:00:00+00:00",
+        "duration": "50",
+        "status": "Completed",
+        "schedule_type_id": "11",
+        "schedule_type_name": "1:1 Therapy Session",
+        "staff_id": expected,
+        "branch_code": "SBX-N",
+        "created": "",
+    }
 
 
 def test_encounter_variants_and_the_appointments_customer() -> None:
     problems = Problems()
-    a = map_record("encounters", {"id": 1, "template": {"name": "Session Note"}, "date": "2026-11-02", "staff": {"id": 3}},
-                   "encounters/{id}", problems, {"customer_id": "9"})
-    b = map_record("encounters", {"id": 2, "customer_id": 8, "template_name": "Triage Outcome", "chart_date": "2026-11-01",
-                                  "staff_id": None, "outcome": "Therapy"}, "encounters/{id}", problems, {"customer_id": "9"})
+    a = map_record(
+        "encounters",
+        {"id": 1, "template": {"name": "Session Note"}, "date": "2026-11-02", "staff": {"id": 3}},
+        "encounters/{id}",
+        problems,
+        {"customer_id": "9"},
+    )
+    b = map_record(
+        "encounters",
+        {
+            "id": 2,
+            "customer_id": 8,
+            "template_name": "Triage Outcome",
+            "chart_date": "2026-11-01",
+            "staff_id": None,
+            "outcome": "Therapy",
+        },
+        "encounters/{id}",
+        problems,
+        {"customer_id": "9"},
+    )
     assert problems.count == 0
-    assert (a["customer_id"], a["template_name"], a["chart_date"], a["staff_id"]) == ("9", "Session Note", "2026-11-02", "3")
+    assert (a["customer_id"], a["template_name"], a["chart_date"], a["staff_id"]) == (
+        "9",
+        "Session Note",
+        "2026-11-02",
+        "3",
+    )
     assert (b["customer_id"], b["outcome"], b["staff_id"]) == ("8", "Therapy", "")
 
 
 def test_values_the_contract_cannot_hold() -> None:
     problems = Problems()
-    record = {"id": 4, "customer": {"id": 0}, "start": "12/03/2026", "duration": -5, "status": "Rescheduled",
-              "schedule_type": {"id": 1}}
+    record = {
+        "id": 4,
+        "customer": {"id": 0},
+        "start": "12/03/2026",
+        "duration": -5,
+        "status": "Rescheduled",
+        "schedule_type": {"id": 1},
+    }
     map_record("appointments", record, "appointments/list/2", problems)
     assert problems.lines() == [
         "appointments/list/2: appointments record id 4: field customer.id 0 is not a positive integer (appointments.customer_id)",
@@ -131,25 +187,40 @@ def test_values_the_contract_cannot_hold() -> None:
 
 def test_personal_values_are_never_shown() -> None:
     problems = Problems()
-    record = {"id": 3, "num": {"chart": "C1"}, "first_name": ["Ada"], "date_of_birth": "2002-02-30", "email": 5,
-              "status": "active", "created": "2026-01-01", "warnings": {"x": "Lives with grandmother"}}
+    record = {
+        "id": 3,
+        "num": {"chart": "C1"},
+        "first_name": ["Ada"],
+        "date_of_birth": "2002-02-30",
+        "email": 5,
+        "status": "active",
+        "created": "2026-01-01",
+        "warnings": {"x": "Lives with grandmother"},
+    }
     map_record("customers", record, "customers/list", problems)
     text = "\n".join(problems.lines())
     assert "Ada" not in text and "2002-02-30" not in text and "grandmother" not in text
     assert "field date_of_birth <personal data, 10 characters> is not a date YYYY-MM-DD" in text
     assert "field warnings <personal data, 31 characters> is not text" in text
-    assert problems.count == 3  # e-mail 5 is text "5"; the name list, the impossible date and the object are not
+    assert (
+        problems.count == 3
+    )  # e-mail 5 is text "5"; the name list, the impossible date and the object are not
 
 
 def test_month_windows() -> None:
     windows = month_windows(dt.date(2026, 1, 15), dt.date(2026, 3, 2))
-    assert windows == [(dt.date(2026, 1, 15), dt.date(2026, 1, 31)), (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
-                       (dt.date(2026, 3, 1), dt.date(2026, 3, 2))]
+    assert windows == [
+        (dt.date(2026, 1, 15), dt.date(2026, 1, 31)),
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 2)),
+    ]
 
 
 def test_redactor_and_logging_filter() -> None:
     redact = Redactor("k+y/=1")
     assert redact("url ?api_key=k%2By%2F%3D1 and k+y/=1") == f"url ?api_key={MASK} and {MASK}"
-    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "GET %s", ("https://h/api?x=k+y/=1",), None)
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "GET %s", ("https://h/api?x=k+y/=1",), None
+    )
     RedactingFilter(redact).filter(record)
     assert record.getMessage() == f"GET https://h/api?x={MASK}"

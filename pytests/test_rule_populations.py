@@ -58,12 +58,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtHarness, DbtRun]
     harness = DbtHarness(tmp_path_factory.mktemp("rule_populations"))
     harness.load(SAMPLE_EXPORT)
     run = harness.dbt(
-        "build", "--select", "+sop_rule_populations", "patient_group_audit", "--indirect-selection", "cautious", as_of=SAMPLE_AS_OF
+        "build",
+        "--select",
+        "+sop_rule_populations",
+        "patient_group_audit",
+        "--indirect-selection",
+        "cautious",
+        as_of=SAMPLE_AS_OF,
     )
     return harness, run
-
-
-
 
 
 def test_build_and_unit_test_pass(built: tuple[DbtHarness, DbtRun]) -> None:
@@ -79,13 +82,17 @@ def test_one_row_per_rule_with_the_worklist_hits(built: tuple[DbtHarness, DbtRun
     harness, _ = built
     got = dict(harness.query("select rule_id, hits from juvonno_sop.sop_rule_populations"))
     assert sorted(got) == sorted(r["rule_id"] for r in seed())
-    worklist = dict(harness.query("select rule_id, count(*) from juvonno_sop.sop_violations group by rule_id"))
+    worklist = dict(
+        harness.query("select rule_id, count(*) from juvonno_sop.sop_violations group by rule_id")
+    )
     assert {k: v for k, v in got.items() if v} == worklist
 
 
 def test_populations_match_the_audit_mart(built: tuple[DbtHarness, DbtRun]) -> None:
     harness, _ = built
-    rows = harness.query("select rule_id, population, population_size from juvonno_sop.sop_rule_populations")
+    rows = harness.query(
+        "select rule_id, population, population_size from juvonno_sop.sop_rule_populations"
+    )
     by_rule = {rid: (pop, size) for rid, pop, size in rows}
     assert by_rule["SOP-10"][0] == "in_triage" and by_rule["SOP-50"][0] == "in_icbt"
     assert by_rule["SOP-100"][0] == "in_therapy"
@@ -124,7 +131,9 @@ def test_status_follows_hits_population_and_threshold(built: tuple[DbtHarness, D
 def test_gx_sop_suite_meta_carries_category_population_and_threshold() -> None:
     import json
 
-    suite = json.loads((REPO / "expectations" / "sop.patient_group_audit.json").read_text(encoding="utf-8"))
+    suite = json.loads(
+        (REPO / "expectations" / "sop.patient_group_audit.json").read_text(encoding="utf-8")
+    )
     by_rule = {r["rule_id"]: r for r in seed()}
     assert {e["meta"]["rule_id"] for e in suite["expectations"]} == set(by_rule)
     for e in suite["expectations"]:

@@ -54,7 +54,11 @@ def test_every_rule_has_an_is_empty_test_and_vice_versa() -> None:
     tested: dict[str, str] = {}
     for model in doc["models"]:
         rule_id = model_rule_id(model["name"])
-        tests = [t["is_empty"] for t in model.get("data_tests", []) if isinstance(t, dict) and "is_empty" in t]
+        tests = [
+            t["is_empty"]
+            for t in model.get("data_tests", [])
+            if isinstance(t, dict) and "is_empty" in t
+        ]
         assert len(tests) == 1, model["name"]
         test = tests[0]
         prefix = rule_id.lower().replace("-", "_")
@@ -108,6 +112,9 @@ def test_rule_model_selects_the_contract_columns(rule_id: str) -> None:
     (path,) = [p for p in RULES_DIR.glob("*.sql") if p.stem.startswith(prefix)]
     sql = path.read_text(encoding="utf-8")
     for column in ("customer_id", "group_name", "expected_group", "detail"):
-        assert re.search(rf"\bas {column}\b|^\s+(\w+\.)?{column},?$", sql, re.M), (path.name, column)
+        assert re.search(rf"\bas {column}\b|^\s+(\w+\.)?{column},?$", sql, re.M), (
+            path.name,
+            column,
+        )
     for personal in ("first_name", "last_name", "email", "phone", "date_of_birth"):
         assert personal not in sql, (path.name, personal)

@@ -41,12 +41,21 @@ def test_worklist_is_exactly_the_planted_hits(tmp_path: Path, seed: int, as_of: 
     harness = DbtHarness(tmp_path / "dbt")
     harness.load(export_dir)
     run = harness.dbt(
-        "build", "--select", "+sop_violations", "--exclude-resource-type", "test", "unit_test", as_of=as_of
+        "build",
+        "--select",
+        "+sop_violations",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+        as_of=as_of,
     )
     assert run.exception is None, run.exception
     assert run.failed() == []
 
-    found = {(int(c), r) for c, r in harness.query("select customer_id, rule_id from juvonno_sop.sop_violations")}
+    found = {
+        (int(c), r)
+        for c, r in harness.query("select customer_id, rule_id from juvonno_sop.sop_violations")
+    }
     assert sorted(hits - found) == [], "planted hits missing from the worklist"
     assert sorted(found & near_misses) == [], "planted near misses on the worklist"
     assert sorted(found - hits) == [], "hits nobody planted"

@@ -45,7 +45,14 @@ def _move_to_triage(row: dict[str, str]) -> dict[str, str]:
 
 def make_export(base: Path, dest: Path, *, absent: bool) -> Path:
     dest.mkdir(parents=True)
-    for name in ("customers", "customer_groups", "appointments", "staff", "encounters", "icbt_activity"):
+    for name in (
+        "customers",
+        "customer_groups",
+        "appointments",
+        "staff",
+        "encounters",
+        "icbt_activity",
+    ):
         (dest / f"{name}.csv").write_bytes((base / f"{name}.csv").read_bytes())
     _rewrite(dest / "customer_groups.csv", _move_to_triage)
     if absent:
@@ -71,7 +78,11 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out: dict[str, object] = {"harness": harness}
 
     def entered() -> dict[int, date]:
-        return dict(harness.query("select customer_id, entered_group_date from juvonno_intermediate.int_customer_entered_group"))
+        return dict(
+            harness.query(
+                "select customer_id, entered_group_date from juvonno_intermediate.int_customer_entered_group"
+            )
+        )
 
     harness.load(SAMPLE_EXPORT)
     runs = [harness.dbt("build", *select, as_of="2026-11-20")]
@@ -82,9 +93,15 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     harness.load(e3)
     runs.append(harness.dbt("build", *select, as_of="2026-12-04"))
     out["e3"] = entered()
-    out["snapshot_e3"] = harness.query("select * from juvonno_snapshots.snp_customer_groups order by all")
-    runs.append(harness.dbt("build", "--select", "+patient_group_audit", *MODELS_ONLY, as_of="2026-12-04"))
-    out["snapshot_rerun"] = harness.query("select * from juvonno_snapshots.snp_customer_groups order by all")
+    out["snapshot_e3"] = harness.query(
+        "select * from juvonno_snapshots.snp_customer_groups order by all"
+    )
+    runs.append(
+        harness.dbt("build", "--select", "+patient_group_audit", *MODELS_ONLY, as_of="2026-12-04")
+    )
+    out["snapshot_rerun"] = harness.query(
+        "select * from juvonno_snapshots.snp_customer_groups order by all"
+    )
     out["audit"] = {
         c: (e, d)
         for c, e, d in harness.query(

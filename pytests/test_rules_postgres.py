@@ -30,7 +30,9 @@ def pg_built(postgres_server: PgServer, tmp_path_factory: pytest.TempPathFactory
     con = postgres_server.connect()
     try:
         harness.copy_raw_to_postgres(con, SCHEMA)
-        run = harness.dbt("build", "--target", "postgres", as_of=SAMPLE_AS_OF, env=postgres_server.env(SCHEMA))
+        run = harness.dbt(
+            "build", "--target", "postgres", as_of=SAMPLE_AS_OF, env=postgres_server.env(SCHEMA)
+        )
         with con.cursor() as cur:
             cur.execute(ROWS_SQL.format(schema=SCHEMA))
             pg_rows = [tuple(r[:5]) for r in cur.fetchall()]

@@ -37,7 +37,10 @@ def test_build_has_no_errors(built: tuple[DbtHarness, DbtRun]) -> None:
 
 def test_worklist_equals_expected_exactly(built: tuple[DbtHarness, DbtRun]) -> None:
     harness, _ = built
-    got = {(int(c), r) for c, r in harness.query("select customer_id, rule_id from juvonno_sop.sop_violations")}
+    got = {
+        (int(c), r)
+        for c, r in harness.query("select customer_id, rule_id from juvonno_sop.sop_violations")
+    }
     expected = expected_worklist()
     assert sorted(expected - got) == [], "missing hits"
     assert sorted(got - expected) == [], "unexpected hits"
@@ -62,12 +65,21 @@ def test_violations_carry_seed_columns_and_as_of(built: tuple[DbtHarness, DbtRun
         assert as_of == SAMPLE_AS_OF
 
 
-def test_every_rule_test_ran_with_its_rule_id_and_hit_count(built: tuple[DbtHarness, DbtRun]) -> None:
+def test_every_rule_test_ran_with_its_rule_id_and_hit_count(
+    built: tuple[DbtHarness, DbtRun],
+) -> None:
     harness, run = built
-    hits = dict(harness.query("select rule_id, count(*) from juvonno_sop.sop_violations group by rule_id"))
+    hits = dict(
+        harness.query("select rule_id, count(*) from juvonno_sop.sop_violations group by rule_id")
+    )
     rule_tests = [r for r in run.results if r["meta"].get("rule_id")]
     seen = {r["meta"]["rule_id"]: r for r in rule_tests if r["resource_type"] == "test"}
-    rule_ids = [rid for (rid,) in harness.query("select rule_id from juvonno_seeds.sop_rules order by rule_order")]
+    rule_ids = [
+        rid
+        for (rid,) in harness.query(
+            "select rule_id from juvonno_seeds.sop_rules order by rule_order"
+        )
+    ]
     assert sorted(seen) == sorted(rule_ids)
     for rule_id, result in seen.items():
         expected_status = "warn" if hits.get(rule_id) else "pass"
@@ -91,13 +103,22 @@ def test_audit_facts_on_planted_customers(built: tuple[DbtHarness, DbtRun]) -> N
 
     def audit(customer_id: int, *columns: str) -> tuple:
         return harness.query(
-            f"select {', '.join(columns)} from juvonno_sop.patient_group_audit where customer_id = ?", [customer_id]
+            f"select {', '.join(columns)} from juvonno_sop.patient_group_audit where customer_id = ?",
+            [customer_id],
         )[0]
 
-    assert audit(10058, "group_names", "group_count", "in_therapy", "in_icbt") == ("Therapy; iCBT", 2, True, True)
+    assert audit(10058, "group_names", "group_count", "in_therapy", "in_icbt") == (
+        "Therapy; iCBT",
+        2,
+        True,
+        True,
+    )
     assert audit(10020, "group_names", "group_count", "in_no_group") == ("No Group", 0, True)
     assert audit(10005, "group_names", "in_no_group") == ("Therapy", False)
-    assert [str(v) for v in audit(10015, "entered_group_date", "days_in_group")] == ["2026-11-12", "8"]
+    assert [str(v) for v in audit(10015, "entered_group_date", "days_in_group")] == [
+        "2026-11-12",
+        "8",
+    ]
     assert [str(v) for v in audit(10017, "days_in_group")] == ["7"]
     assert str(audit(10039, "three_months_before_date")[0]) == "2026-08-20"
     assert audit(10011, "is_test_like")[0] is True
@@ -120,7 +141,9 @@ def test_audit_booleans_never_null(built: tuple[DbtHarness, DbtRun]) -> None:
     )
     assert len(columns) >= 24
     for (column,) in columns:
-        (nulls,) = harness.query(f"select count(*) from juvonno_sop.patient_group_audit where {column} is null")[0]
+        (nulls,) = harness.query(
+            f"select count(*) from juvonno_sop.patient_group_audit where {column} is null"
+        )[0]
         assert nulls == 0, column
 
 
@@ -142,7 +165,9 @@ def test_no_personal_data_outside_raw_and_staging(built: tuple[DbtHarness, DbtRu
             for k, v in r.items()
             if k in PII_COLUMNS and v and len(v.strip()) > 3
         }
-    details = " | ".join(d for (d,) in harness.query("select detail from juvonno_sop.sop_violations"))
+    details = " | ".join(
+        d for (d,) in harness.query("select detail from juvonno_sop.sop_violations")
+    )
     assert [p for p in personal if p in details] == []
 
 

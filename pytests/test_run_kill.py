@@ -76,7 +76,9 @@ def _runs_in_history(out: Path) -> int:
 
     con = duckdb.connect(str(out / "warehouse" / "juvonno.duckdb"), read_only=True)
     try:
-        return con.execute("select count(distinct run_id) from juvonno_history.dq_run_history").fetchone()[0]
+        return con.execute(
+            "select count(distinct run_id) from juvonno_history.dq_run_history"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -88,7 +90,9 @@ def test_kill_before_the_switch_changes_nothing(baseline, tmp_path: Path, phase:
     before = state(out)
     _kill_at(out, phase)
     assert state(out) == before
-    assert json.loads((out / ".lock").read_text())["run_id"]  # a dead holder's body, recovered by the next run
+    assert json.loads((out / ".lock").read_text())[
+        "run_id"
+    ]  # a dead holder's body, recovered by the next run
 
 
 @pytest.mark.slow

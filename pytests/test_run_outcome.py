@@ -11,7 +11,13 @@ from runner.exit_codes import ExitCode
 from runner.pipeline import CannotRun, decide, resolve_as_of
 
 
-def node(rtype: str, status: str, severity: str | None = None, rule_id: str | None = None, failures: int | None = 0) -> NodeResult:
+def node(
+    rtype: str,
+    status: str,
+    severity: str | None = None,
+    rule_id: str | None = None,
+    failures: int | None = 0,
+) -> NodeResult:
     return NodeResult(f"{rtype}.p.x", "x", rtype, status, failures, severity, rule_id)
 
 
@@ -24,14 +30,44 @@ GREEN = [node("seed", "success"), node("model", "success"), node("test", "pass",
     [
         (GREEN, GX_OK, 0, False, ("passed", ExitCode.OK)),
         (GREEN, GX_OK, 0, True, ("passed", ExitCode.OK)),
-        (GREEN + [node("test", "warn", "warn", "SOP-10", 3)], GX_OK, 3, False, ("findings", ExitCode.OK)),
-        (GREEN + [node("test", "warn", "warn", "SOP-10", 3)], GX_OK, 3, True, ("findings", ExitCode.CHECK_FAILED)),
-        (GREEN + [node("test", "fail", "error", None, 2)], GX_OK, 0, False, ("failed", ExitCode.CHECK_FAILED)),
+        (
+            GREEN + [node("test", "warn", "warn", "SOP-10", 3)],
+            GX_OK,
+            3,
+            False,
+            ("findings", ExitCode.OK),
+        ),
+        (
+            GREEN + [node("test", "warn", "warn", "SOP-10", 3)],
+            GX_OK,
+            3,
+            True,
+            ("findings", ExitCode.CHECK_FAILED),
+        ),
+        (
+            GREEN + [node("test", "fail", "error", None, 2)],
+            GX_OK,
+            0,
+            False,
+            ("failed", ExitCode.CHECK_FAILED),
+        ),
         (GREEN + [node("model", "error")], GX_OK, 0, False, ("failed", ExitCode.CHECK_FAILED)),
         (GREEN + [node("model", "skipped")], GX_OK, 0, False, ("failed", ExitCode.CHECK_FAILED)),
         (GREEN + [node("unit_test", "fail")], GX_OK, 0, False, ("failed", ExitCode.CHECK_FAILED)),
-        (GREEN, {"available": True, "ok": False, "mismatches": 1}, 5, False, ("failed", ExitCode.CHECK_FAILED)),
-        (GREEN, {"available": False, "ok": True}, 0, False, ("passed", ExitCode.OK)),  # GX module absent
+        (
+            GREEN,
+            {"available": True, "ok": False, "mismatches": 1},
+            5,
+            False,
+            ("failed", ExitCode.CHECK_FAILED),
+        ),
+        (
+            GREEN,
+            {"available": False, "ok": True},
+            0,
+            False,
+            ("passed", ExitCode.OK),
+        ),  # GX module absent
     ],
 )
 def test_decide(nodes, gx, hits, strict, expected) -> None:
@@ -40,7 +76,10 @@ def test_decide(nodes, gx, hits, strict, expected) -> None:
 
 def test_as_of_sources() -> None:
     today = dt.date(2026, 11, 27)
-    assert resolve_as_of(dt.date(2026, 1, 2), "2026-11-20T23:30:00Z", today) == (dt.date(2026, 1, 2), "--as-of")
+    assert resolve_as_of(dt.date(2026, 1, 2), "2026-11-20T23:30:00Z", today) == (
+        dt.date(2026, 1, 2),
+        "--as-of",
+    )
     # the date as written: 23:30Z is not moved to another day by a time zone
     assert resolve_as_of(None, "2026-11-20T23:30:00-05:00", today)[0] == dt.date(2026, 11, 20)
     assert resolve_as_of(None, None, today) == (today, "today")

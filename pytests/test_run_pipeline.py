@@ -33,7 +33,18 @@ from pytests.test_run_support import (  # noqa: F401 - fixture
 pytestmark = pytest.mark.xdist_group("runner-baseline")
 
 
-SUMMARY_FIELDS = {"run_id", "as_of", "started_at", "finished_at", "outcome", "exit_code", "files", "rules", "dbt", "gx"}
+SUMMARY_FIELDS = {
+    "run_id",
+    "as_of",
+    "started_at",
+    "finished_at",
+    "outcome",
+    "exit_code",
+    "files",
+    "rules",
+    "dbt",
+    "gx",
+}
 
 
 def _history(db: Path) -> list[tuple]:
@@ -69,7 +80,12 @@ def test_findings_history_carries_the_runs_id(baseline) -> None:
     """The run id reaches dbt by environment (runner/dbt.py, the run_id() macro), not --vars."""
     con = duckdb.connect(str(baseline.out / "warehouse" / "juvonno.duckdb"), read_only=True)
     try:
-        ids = {r[0] for r in con.execute("select distinct run_id from juvonno_history.sop_findings_history").fetchall()}
+        ids = {
+            r[0]
+            for r in con.execute(
+                "select distinct run_id from juvonno_history.sop_findings_history"
+            ).fetchall()
+        }
     finally:
         con.close()
     assert ids == {baseline.summary()["run_id"]}
@@ -82,9 +98,13 @@ def test_worklist_matches_the_expected_hits_in_catalogue_order(baseline) -> None
         "customer_id,chart_num,group_name,rule_id,rule_title,severity,expected_group,detail,action,"
         "status,first_seen,days_open,owner_staff_id,owner_role"
     )
-    assert {(r["status"], r["first_seen"], r["days_open"]) for r in rows} == {("new", AS_OF, "0")}  # a fresh instance
+    assert {(r["status"], r["first_seen"], r["days_open"]) for r in rows} == {
+        ("new", AS_OF, "0")
+    }  # a fresh instance
     expected = read_csv(SAMPLE_EXPORT / "expected-worklist.csv")
-    assert [(r["customer_id"], r["rule_id"]) for r in rows] == [(r["customer_id"], r["rule_id"]) for r in expected]
+    assert [(r["customer_id"], r["rule_id"]) for r in rows] == [
+        (r["customer_id"], r["rule_id"]) for r in expected
+    ]
     s = baseline.summary()
     order = [r["rule_id"] for r in s["rules"]]
     keys = [(order.index(r["rule_id"]), int(r["customer_id"])) for r in rows]
@@ -99,21 +119,30 @@ def test_summary_lists_every_rule_with_hits(baseline) -> None:
     counts = {"acknowledged", "open", "new", "persisting", "resolved"}
     monitoring = {"population", "population_key", "hit_pct", "threshold_pct", "check_status", "kahn_category",
                   "anomaly", "previous_hits", "delta"}  # fmt: skip
-    assert all(set(r) == {"rule_id", "title", "severity", "hits"} | counts | monitoring for r in s["rules"])
-    assert all(r["open"] == r["new"] == r["hits"] and r["acknowledged"] == r["resolved"] == 0 for r in s["rules"])
+    assert all(
+        set(r) == {"rule_id", "title", "severity", "hits"} | counts | monitoring for r in s["rules"]
+    )
+    assert all(
+        r["open"] == r["new"] == r["hits"] and r["acknowledged"] == r["resolved"] == 0
+        for r in s["rules"]
+    )
     assert all(r["severity"] == "warn" and r["title"] for r in s["rules"])
 
 
 def test_summary_has_both_engines_results_in_counts(baseline) -> None:
     s = baseline.summary()
-    assert s["dbt"]["success"] and s["dbt"]["counts"]["test"]["warn"] == 31  # one warn test per rule, each hit
+    assert (
+        s["dbt"]["success"] and s["dbt"]["counts"]["test"]["warn"] == 31
+    )  # one warn test per rule, each hit
     gx = s["gx"]
     assert gx["ok"] and gx["mismatches"] == 0 and gx["reconciled_rules"] == 31
     suites = {r["name"]: r for r in gx["suite_results"]}
     assert len(suites) == gx["suites"] == 8
     assert {r["kind"] for r in suites.values()} == {"raw", "marts", "sop"}
     sop = [r for r in suites.values() if r["kind"] == "sop"]
-    assert [(r["evaluated"], r["failed"]) for r in sop] == [(31, 31)]  # every rule hits the sample once or more
+    assert [(r["evaluated"], r["failed"]) for r in sop] == [
+        (31, 31)
+    ]  # every rule hits the sample once or more
     assert all(r["failed"] == 0 for r in suites.values() if r["kind"] != "sop")
 
 
@@ -140,13 +169,23 @@ def test_files_are_private(baseline) -> None:
 def test_analysts_file_holds_marts_only(baseline) -> None:
     con = duckdb.connect(str(baseline.out / "warehouse" / "analysts.duckdb"), read_only=True)
     try:
-        schemas = {r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
-        columns = {r[0] for r in con.execute("select distinct column_name from duckdb_columns()").fetchall()}
+        schemas = {
+            r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()
+        }
+        columns = {
+            r[0]
+            for r in con.execute("select distinct column_name from duckdb_columns()").fetchall()
+        }
         n = con.execute("select count(*) from juvonno_sop.sop_violations").fetchone()[0]
     finally:
         con.close()
     assert "juvonno_sop" in schemas and "juvonno_history" in schemas
-    assert not schemas & {"juvonno_raw", "juvonno_staging", "juvonno_intermediate", "juvonno_snapshots"}
+    assert not schemas & {
+        "juvonno_raw",
+        "juvonno_staging",
+        "juvonno_intermediate",
+        "juvonno_snapshots",
+    }
     assert not columns & {"first_name", "last_name", "email", "phone", "date_of_birth"}
     assert n == 33
 
@@ -208,7 +247,9 @@ def test_exit_2_bad_input_leaves_warehouse_and_latest(instance: Path, tmp_path: 
     # The decision: a rejected run leaves a record (summary + run.log), not a published run.
     records = [json.loads(p.read_text()) for p in (instance / "runs").glob("*/summary.json")]
     rejected = [r for r in records if r["outcome"] == "rejected"]
-    assert len(rejected) == 1 and rejected[0]["exit_code"] == 2 and rejected[0]["problem_count"] >= 2
+    assert (
+        len(rejected) == 1 and rejected[0]["exit_code"] == 2 and rejected[0]["problem_count"] >= 2
+    )
     assert not list((instance / "warehouse" / "build").iterdir())
 
 
@@ -276,11 +317,21 @@ ANALYST = textwrap.dedent(
 )
 
 
-def test_second_run_strict_exit_1_history_grows_by_one_and_analyst_is_not_blocked(instance: Path, tmp_path: Path) -> None:
+def test_second_run_strict_exit_1_history_grows_by_one_and_analyst_is_not_blocked(
+    instance: Path, tmp_path: Path
+) -> None:
     analysts = instance / "warehouse" / "analysts.duckdb"
     ready, go = tmp_path / "ready", tmp_path / "go"
     analyst = subprocess.Popen(
-        [sys.executable, "-c", ANALYST, str(analysts), str(ready), str(go), str(REPO / "docs" / "queries")],
+        [
+            sys.executable,
+            "-c",
+            ANALYST,
+            str(analysts),
+            str(ready),
+            str(go),
+            str(REPO / "docs" / "queries"),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

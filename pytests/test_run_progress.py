@@ -80,4 +80,6 @@ def test_systemd_units_point_at_each_other() -> None:
     service = (REPO / "deploy" / "systemd" / "juvonno-dq.service").read_text()
     timer = (REPO / "deploy" / "systemd" / "juvonno-dq.timer").read_text()
     assert "Type=oneshot" in service and "juvonno-dq --config" in service and " run" in service
-    assert "Unit=juvonno-dq.service" in timer and "OnCalendar=" in timer and "Persistent=true" in timer
+    assert (
+        "Unit=juvonno-dq.service" in timer and "OnCalendar=" in timer and "Persistent=true" in timer
+    )

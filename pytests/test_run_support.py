@@ -47,21 +47,39 @@ class Completed:
 
 def env_for(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUVONNO_DQ_")}
-    env.update({"DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {"DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+    )
     env.update(extra or {})
     return env
 
 
-def run_cli(out: Path, *args: str, export: Path = SAMPLE_EXPORT, env: dict[str, str] | None = None, timeout: float = 600) -> Completed:
+def run_cli(
+    out: Path,
+    *args: str,
+    export: Path = SAMPLE_EXPORT,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+) -> Completed:
     cmd = [str(CLI), "run", "--export-dir", str(export), "--out", str(out), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env_for(env), timeout=timeout, cwd=str(REPO))
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env=env_for(env), timeout=timeout, cwd=str(REPO)
+    )
     return Completed(proc.returncode, proc.stdout, proc.stderr, out)
 
 
-def start_cli(out: Path, *args: str, export: Path = SAMPLE_EXPORT, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_cli(
+    out: Path, *args: str, export: Path = SAMPLE_EXPORT, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     cmd = [str(CLI), "run", "--export-dir", str(export), "--out", str(out), *args]
     return subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env_for(env), cwd=str(REPO), start_new_session=True
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env_for(env),
+        cwd=str(REPO),
+        start_new_session=True,
     )
 
 
@@ -72,7 +90,9 @@ def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 400) -> None:
             return
         if proc.poll() is not None:
             out = proc.stdout.read() if proc.stdout else ""
-            raise AssertionError(f"the run ended (exit {proc.returncode}) before reaching {path.name}:\n{out}")
+            raise AssertionError(
+                f"the run ended (exit {proc.returncode}) before reaching {path.name}:\n{out}"
+            )
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {path}")
 
@@ -96,7 +116,9 @@ def state(out: Path) -> dict[str, str | None]:
     return {
         "latest": os.readlink(out / "latest") if (out / "latest").is_symlink() else None,
         "juvonno.duckdb": sha(wh / "juvonno.duckdb") if (wh / "juvonno.duckdb").exists() else None,
-        "analysts.duckdb": sha(wh / "analysts.duckdb") if (wh / "analysts.duckdb").exists() else None,
+        "analysts.duckdb": sha(wh / "analysts.duckdb")
+        if (wh / "analysts.duckdb").exists()
+        else None,
     }
 
 

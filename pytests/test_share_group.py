@@ -24,7 +24,9 @@ pytestmark = pytest.mark.xdist_group("runner-baseline")
 
 
 def _tool(name: str) -> str | None:
-    return shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    return shutil.which(
+        name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+    )
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,17 @@ class Accounts:
     outsider: str
 
     def can_read(self, user: str, path: Path) -> bool:
-        done = subprocess.run([_tool("runuser"), "-u", user, "--", "cat", str(path)], capture_output=True, timeout=30)
+        done = subprocess.run(
+            [_tool("runuser"), "-u", user, "--", "cat", str(path)], capture_output=True, timeout=30
+        )
         return done.returncode == 0
 
 
 @pytest.fixture(scope="module")
 def accounts() -> Iterator[Accounts]:
-    tools = {name: _tool(name) for name in ("groupadd", "useradd", "userdel", "groupdel", "runuser")}
+    tools = {
+        name: _tool(name) for name in ("groupadd", "useradd", "userdel", "groupdel", "runuser")
+    }
     missing = [n for n, path in tools.items() if path is None]
     if os.geteuid() != 0 or missing:
         reason = f"needs root and {', '.join(tools)} (missing: {', '.join(missing) or 'root'})"
@@ -48,7 +54,9 @@ def accounts() -> Iterator[Accounts]:
             pytest.fail(reason)
         pytest.skip(reason)
     tag = secrets.token_hex(3)
-    acc = Accounts(group=f"jdq-share-{tag}", member=f"jdq-member-{tag}", outsider=f"jdq-outside-{tag}")
+    acc = Accounts(
+        group=f"jdq-share-{tag}", member=f"jdq-member-{tag}", outsider=f"jdq-outside-{tag}"
+    )
     subprocess.run([tools["groupadd"], acc.group], check=True)
     try:
         for user, groups in ((acc.member, [acc.group]), (acc.outsider, [])):
@@ -78,14 +86,25 @@ def shared_run(baseline, accounts: Accounts, reachable_dir: Path):  # noqa: F811
     return out
 
 
-def test_a_member_of_the_group_reads_the_worklist_and_an_outsider_cannot(shared_run: Path, accounts: Accounts) -> None:
+def test_a_member_of_the_group_reads_the_worklist_and_an_outsider_cannot(
+    shared_run: Path, accounts: Accounts
+) -> None:
     latest = shared_run / "latest"
-    for name in ("worklist.csv", "worklist.xlsx", "acknowledged.csv", "resolved.csv", "summary.json", "report.html"):
+    for name in (
+        "worklist.csv",
+        "worklist.xlsx",
+        "acknowledged.csv",
+        "resolved.csv",
+        "summary.json",
+        "report.html",
+    ):
         assert accounts.can_read(accounts.member, latest / name), name
         assert not accounts.can_read(accounts.outsider, latest / name), name
 
 
-def test_shared_modes_are_0750_and_0640_in_that_group_only(shared_run: Path, accounts: Accounts) -> None:
+def test_shared_modes_are_0750_and_0640_in_that_group_only(
+    shared_run: Path, accounts: Accounts
+) -> None:
     import grp
 
     gid = grp.getgrnam(accounts.group).gr_gid
@@ -97,17 +116,23 @@ def test_shared_modes_are_0750_and_0640_in_that_group_only(shared_run: Path, acc
         st = path.lstat()
         if path.is_symlink():
             continue
-        assert st.st_gid == gid and stat.S_IMODE(st.st_mode) == (0o750 if path.is_dir() else 0o640), path
+        assert st.st_gid == gid and stat.S_IMODE(st.st_mode) == (
+            0o750 if path.is_dir() else 0o640
+        ), path
     assert stat.S_IMODE(shared_run.stat().st_mode) & 0o007 == 0  # nothing for others, ever
 
 
-def test_the_private_warehouse_stays_private_to_the_service_user(shared_run: Path, accounts: Accounts) -> None:
+def test_the_private_warehouse_stays_private_to_the_service_user(
+    shared_run: Path, accounts: Accounts
+) -> None:
     assert not accounts.can_read(accounts.member, shared_run / "warehouse" / "juvonno.duckdb")
     assert stat.S_IMODE((shared_run / "warehouse" / "juvonno.duckdb").stat().st_mode) == 0o600
 
 
 def test_an_unknown_group_is_a_configuration_error(tmp_path: Path) -> None:
-    done = run_cli(tmp_path / "out", "--as-of", AS_OF, "--share-group", "no-such-group-" + secrets.token_hex(3))
+    done = run_cli(
+        tmp_path / "out", "--as-of", AS_OF, "--share-group", "no-such-group-" + secrets.token_hex(3)
+    )
     assert done.code == 3
     assert "no such group" in done.console and "Traceback" not in done.console
     assert not (tmp_path / "out" / "latest").exists()

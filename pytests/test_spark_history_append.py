@@ -32,7 +32,11 @@ def _sequence(root: Path, strategy: str, exports: dict[str, Path]) -> dict[str, 
         assert ("snp_customer_groups" in built) == (strategy == "snapshot"), sorted(built)
         assert ("int_customer_group_history" in built) == (strategy == "append"), sorted(built)
         entered.append(
-            dict(harness.query("select customer_id, entered_group_date from juvonno_intermediate.int_customer_entered_group"))
+            dict(
+                harness.query(
+                    "select customer_id, entered_group_date from juvonno_intermediate.int_customer_entered_group"
+                )
+            )
         )
     out: dict[str, object] = {"entered": entered}
     if strategy == "append":
@@ -53,7 +57,9 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object
     return {strategy: _sequence(root, strategy, exports) for strategy in ("snapshot", "append")}
 
 
-def test_append_history_gives_the_snapshots_entered_group_date(both: dict[str, dict[str, object]]) -> None:
+def test_append_history_gives_the_snapshots_entered_group_date(
+    both: dict[str, dict[str, object]],
+) -> None:
     snapshot, append = both["snapshot"]["entered"], both["append"]["entered"]
     for step, (name, as_of) in enumerate(SEQUENCE):
         assert append[step] == snapshot[step], f"export {name} as of {as_of}"  # type: ignore[index]
@@ -71,4 +77,8 @@ def test_the_sequence_moves_entered_dates(both: dict[str, dict[str, object]]) ->
 
 def test_same_date_rerun_replaces_its_partition(both: dict[str, dict[str, object]]) -> None:
     # one partition per as-of date; the re-run of 2026-12-04 replaced, not doubled, its rows
-    assert both["append"]["history"] == [(date(2026, 11, 20), 59), (date(2026, 11, 27), 58), (date(2026, 12, 4), 59)]
+    assert both["append"]["history"] == [
+        (date(2026, 11, 20), 59),
+        (date(2026, 11, 27), 58),
+        (date(2026, 12, 4), 59),
+    ]

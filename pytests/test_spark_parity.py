@@ -74,16 +74,25 @@ def _run_both(export: Path, as_of: str, out: Path, schema: str) -> dict[str, obj
 
     args = ["run", "--export-dir", str(export), "--as-of", as_of]
     duck = subprocess.Popen(
-        [CLI, *args, "--out", str(out / "duckdb")], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [CLI, *args, "--out", str(out / "duckdb")],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         result = CliRunner().invoke(
-            cli, [*args, "--out", str(out / "spark"), "--target", "spark"], env={"JUVONNO_DQ_SPARK_SCHEMA": schema}
+            cli,
+            [*args, "--out", str(out / "spark"), "--target", "spark"],
+            env={"JUVONNO_DQ_SPARK_SCHEMA": schema},
         )
     finally:
         duck_output, _ = duck.communicate(timeout=900)
     outputs: dict[str, object] = {}
-    for name, code, text in (("duckdb", duck.returncode, duck_output), ("spark", result.exit_code, result.output)):
+    for name, code, text in (
+        ("duckdb", duck.returncode, duck_output),
+        ("spark", result.exit_code, result.output),
+    ):
         latest = out / name / "latest"
         assert code in (0, 1), f"{name} run exited {code}:\n{text}\n{result.exception!r}"
         outputs[name] = {
@@ -118,20 +127,33 @@ def history_sequence(spark, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         "e2": make_export(SAMPLE_EXPORT, root / "e2", absent=True),
         "e3": make_export(SAMPLE_EXPORT, root / "e3", absent=False),
     }
-    steps = [(name, as_of, _run_both(exports[name], as_of, root / "out", "parity_history")) for name, as_of in SEQUENCE]
-    con = duckdb.connect(str(root / "out" / "duckdb" / "warehouse" / "analysts.duckdb"), read_only=True)
+    steps = [
+        (name, as_of, _run_both(exports[name], as_of, root / "out", "parity_history"))
+        for name, as_of in SEQUENCE
+    ]
+    con = duckdb.connect(
+        str(root / "out" / "duckdb" / "warehouse" / "analysts.duckdb"), read_only=True
+    )
     try:
-        duck_history = con.execute("select as_of_date, rule_id, hits from juvonno_history.dq_run_history").fetchall()
-        duck_entered = con.execute("select customer_id, entered_group_date from juvonno_sop.patient_group_audit").fetchall()
+        duck_history = con.execute(
+            "select as_of_date, rule_id, hits from juvonno_history.dq_run_history"
+        ).fetchall()
+        duck_entered = con.execute(
+            "select customer_id, entered_group_date from juvonno_sop.patient_group_audit"
+        ).fetchall()
     finally:
         con.close()
     spark_history = [
         (r["as_of_date"], r["rule_id"], r["hits"])
-        for r in spark.sql("select as_of_date, rule_id, hits from parity_history_history.dq_run_history").collect()
+        for r in spark.sql(
+            "select as_of_date, rule_id, hits from parity_history_history.dq_run_history"
+        ).collect()
     ]
     spark_entered = [
         (r["customer_id"], r["entered_group_date"])
-        for r in spark.sql("select customer_id, entered_group_date from parity_history_sop.patient_group_audit").collect()
+        for r in spark.sql(
+            "select customer_id, entered_group_date from parity_history_sop.patient_group_audit"
+        ).collect()
     ]
     return {
         "steps": steps,
@@ -146,7 +168,9 @@ def test_sample_export_gives_the_same_worklist(history_sequence: dict[str, objec
     _assert_same(outputs, f"{name} {as_of}")
 
 
-def test_every_export_of_the_sequence_gives_the_same_worklist(history_sequence: dict[str, object]) -> None:
+def test_every_export_of_the_sequence_gives_the_same_worklist(
+    history_sequence: dict[str, object],
+) -> None:
     for name, as_of, outputs in history_sequence["steps"]:  # type: ignore[attr-defined]
         _assert_same(outputs, f"{name} {as_of}")
 
@@ -157,7 +181,9 @@ def test_history_is_equal_over_the_sequence(history_sequence: dict[str, object])
     assert spark == duck
 
 
-def test_entered_group_dates_are_equal_after_the_sequence(history_sequence: dict[str, object]) -> None:
+def test_entered_group_dates_are_equal_after_the_sequence(
+    history_sequence: dict[str, object],
+) -> None:
     duck, spark = history_sequence["entered"]  # type: ignore[misc]
     assert len(duck) == 59
     assert spark == duck
@@ -165,7 +191,9 @@ def test_entered_group_dates_are_equal_after_the_sequence(history_sequence: dict
     assert any(d == dt.date(2026, 11, 27) for _, d in duck)
 
 
-def test_generated_export_gives_the_same_worklist(spark, tmp_path_factory: pytest.TempPathFactory) -> None:  # type: ignore[no-untyped-def]
+def test_generated_export_gives_the_same_worklist(
+    spark, tmp_path_factory: pytest.TempPathFactory
+) -> None:  # type: ignore[no-untyped-def]
     from runner.generate import write_export
 
     root = tmp_path_factory.mktemp("spark_generated")

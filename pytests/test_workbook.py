@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from runner.publish import results, workbook
 
-HOSTILE = ["=HYPERLINK(\"x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "a\x01b\x1fc", "plain"]
+HOSTILE = ['=HYPERLINK("x","y")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "a\x01b\x1fc", "plain"]
 
 
 def _rows(n: int) -> list[dict]:
@@ -56,7 +56,7 @@ def test_no_cell_is_a_formula_and_the_text_is_kept() -> None:
     assert cells and all(c.data_type != "f" for c in cells)
     column = results.WORKLIST_COLUMNS.index("detail") + 1
     details = [sheet.cell(row=r, column=column).value for r in range(2, len(HOSTILE) + 2)]
-    assert details[:4] == ["'=HYPERLINK(\"x\",\"y\")", "'+1+1", "'-2", "'@SUM(A1)"]
+    assert details[:4] == ['\'=HYPERLINK("x","y")', "'+1+1", "'-2", "'@SUM(A1)"]
     assert details[6] == "a\ufffdb\ufffdc" and details[7] == "plain"
     assert sheet.cell(row=2, column=2).value == "'=1+1"
 
@@ -78,7 +78,9 @@ def test_each_sheet_is_a_filtered_table_under_a_frozen_header_with_sized_columns
     (table,) = open_sheet.tables.values()
     assert table.ref == f"A1:N4"
     assert [c.value for c in open_sheet[1]] == list(results.WORKLIST_COLUMNS)
-    assert open_sheet.column_dimensions["I"].width > open_sheet.column_dimensions["F"].width  # action > severity
+    assert (
+        open_sheet.column_dimensions["I"].width > open_sheet.column_dimensions["F"].width
+    )  # action > severity
     # an empty sheet: header, filters, no table (Excel wants a data row in a table)
     assert [c.value for c in ack_sheet[1]] == list(results.ACKNOWLEDGED_COLUMNS)
     assert ack_sheet.max_row == 1 and not ack_sheet.tables and ack_sheet.auto_filter.ref

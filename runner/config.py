@@ -39,27 +39,38 @@ def read_config(path: Path, commands: Mapping[str, click.Command]) -> dict[str, 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise click.BadParameter(f"{path}: {exc.strerror or exc}", param_hint="'--config'") from None
+        raise click.BadParameter(
+            f"{path}: {exc.strerror or exc}", param_hint="'--config'"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise click.BadParameter(f"{path}: not valid TOML: {exc}", param_hint="'--config'") from None
+        raise click.BadParameter(
+            f"{path}: not valid TOML: {exc}", param_hint="'--config'"
+        ) from None
     tables = sorted(commands)
     defaults: dict[str, dict[str, Any]] = {}
     for table, values in data.items():
         if table not in commands:
-            raise click.BadParameter(f"{path}: unknown table [{table}] ({_nearest(table, tables)})", param_hint="'--config'")
+            raise click.BadParameter(
+                f"{path}: unknown table [{table}] ({_nearest(table, tables)})",
+                param_hint="'--config'",
+            )
         if not isinstance(values, dict):
             raise click.BadParameter(
-                f"{path}: {table!r} must be a table [{table}] of options, not a value", param_hint="'--config'"
+                f"{path}: {table!r} must be a table [{table}] of options, not a value",
+                param_hint="'--config'",
             )
         params = option_names(commands[table])
         defaults[table] = {}
         for key, value in values.items():
             if key not in params:
                 raise click.BadParameter(
-                    f"{path}: unknown key {key!r} in [{table}] ({_nearest(key, sorted(params))})", param_hint="'--config'"
+                    f"{path}: unknown key {key!r} in [{table}] ({_nearest(key, sorted(params))})",
+                    param_hint="'--config'",
                 )
             if isinstance(params[key].type, click.Path) and isinstance(value, str):
-                value = str(path.parent / Path(value).expanduser())  # relative to the file; absolute stays
+                value = str(
+                    path.parent / Path(value).expanduser()
+                )  # relative to the file; absolute stays
             defaults[table][key] = value
     return defaults
 
@@ -90,5 +101,7 @@ def source_of(ctx: click.Context, name: str) -> str | None:
         envvar = param.envvar if isinstance(param.envvar, str) else "the environment"
         return f"environment {envvar}"
     if source is ParameterSource.DEFAULT_MAP:
-        return f"config file {ctx.meta.get(CONFIG_PATH_KEY, '')} [{ctx.info_name}] {name}".replace("  ", " ")
+        return f"config file {ctx.meta.get(CONFIG_PATH_KEY, '')} [{ctx.info_name}] {name}".replace(
+            "  ", " "
+        )
     return str(source.name).lower()

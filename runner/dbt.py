@@ -69,7 +69,8 @@ class DbtOutcome:
         return [
             n
             for n in self.nodes
-            if n.resource_type in {"model", "seed", "snapshot"} and (n.status in ERROR_STATUSES or n.status == "skipped")
+            if n.resource_type in {"model", "seed", "snapshot"}
+            and (n.status in ERROR_STATUSES or n.status == "skipped")
         ]
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -154,9 +155,16 @@ def build(
         raise DbtCannotRun(_one_line(str(res.exception)))
     results = getattr(res.result, "results", None)
     if results is None:
-        raise DbtCannotRun("dbt build returned no results" + (f": {_one_line(str(res.exception))}" if res.exception else ""))
+        raise DbtCannotRun(
+            "dbt build returned no results"
+            + (f": {_one_line(str(res.exception))}" if res.exception else "")
+        )
     nodes = [_node(r) for r in results]
-    return DbtOutcome(success=bool(res.success), nodes=nodes, elapsed=float(getattr(res.result, "elapsed_time", 0) or 0))
+    return DbtOutcome(
+        success=bool(res.success),
+        nodes=nodes,
+        elapsed=float(getattr(res.result, "elapsed_time", 0) or 0),
+    )
 
 
 def _node(r: Any) -> NodeResult:
@@ -212,7 +220,9 @@ def _close_connections() -> None:
     gc.collect()
 
 
-def docs_generate(*, target: str, as_of: str, target_path: Path, log_path: Path, env: Mapping[str, str]) -> Path:
+def docs_generate(
+    *, target: str, as_of: str, target_path: Path, log_path: Path, env: Mapping[str, str]
+) -> Path:
     """`dbt docs generate --static`: the project's documentation (models, columns,
     lineage, the invoicing exposure) as one HTML file that opens with no network."""
     from dbt.cli.main import dbtRunner
@@ -237,5 +247,8 @@ def docs_generate(*, target: str, as_of: str, target_path: Path, log_path: Path,
             _close_connections()
     page = target_path / "static_index.html"
     if not res.success or not page.exists():
-        raise DbtCannotRun("dbt docs generate failed" + (f": {_one_line(str(res.exception))}" if res.exception else ""))
+        raise DbtCannotRun(
+            "dbt docs generate failed"
+            + (f": {_one_line(str(res.exception))}" if res.exception else "")
+        )
     return page

@@ -55,7 +55,9 @@ def check_not_an_instance(path: Path) -> None:
     """An instance keeps OUT/warehouse/juvonno.duckdb beside OUT/.lock: never write it."""
     out = path.parent.parent
     if path.parent.name == "warehouse" and ((out / ".lock").exists() or (out / "runs").is_dir()):
-        raise DevRefused(f"{path} belongs to the juvonno-dq instance {out}; the development warehouse must be another file")
+        raise DevRefused(
+            f"{path} belongs to the juvonno-dq instance {out}; the development warehouse must be another file"
+        )
 
 
 def load(export: object, path: Path, as_of: dt.date, as_of_source: str) -> DevWarehouse:
@@ -91,7 +93,10 @@ def _load(tmp: Path, export: object, as_of: dt.date) -> None:
     con = duckdb.connect(str(tmp))
     try:
         con.execute("create schema if not exists juvonno_dev_context")
-        con.execute(f"create or replace table {CONTEXT_TABLE} as select cast(? as date) as as_of_date", [as_of.isoformat()])
+        con.execute(
+            f"create or replace table {CONTEXT_TABLE} as select cast(? as date) as as_of_date",
+            [as_of.isoformat()],
+        )
     finally:
         con.close()
 

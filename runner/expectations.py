@@ -138,7 +138,10 @@ def _make_context(data_docs_dir: Path):  # type: ignore[no-untyped-def]
                     "class_name": "TupleFilesystemStoreBackend",
                     "base_directory": str(data_docs_dir),
                 },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "show_cta_footer": False,
+                },
             }
         },
     )
@@ -151,11 +154,16 @@ def _build_suite(suite: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     expectations = [
         ExpectationConfiguration(
-            type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}, notes=_notes(e.get("meta") or {})
+            type=e["type"],
+            kwargs=e["kwargs"],
+            meta=e.get("meta") or {},
+            notes=_notes(e.get("meta") or {}),
         ).to_domain_obj()
         for e in suite["expectations"]
     ]
-    return gx.ExpectationSuite(name=suite["name"], expectations=expectations, meta=suite.get("meta") or {})
+    return gx.ExpectationSuite(
+        name=suite["name"], expectations=expectations, meta=suite.get("meta") or {}
+    )
 
 
 def _notes(meta: dict[str, Any]) -> str | None:
@@ -180,7 +188,9 @@ def run_expectations(
     Data Docs go to run_dir/data-docs/ (index.html), viewable offline.
     """
     prepared = prepare_expectations(run_dir, expectations_dir)
-    return run_prepared(prepared, sqlalchemy_url, dbt_rule_hits, schema_prefix=schema_prefix, build_docs=build_docs)
+    return run_prepared(
+        prepared, sqlalchemy_url, dbt_rule_hits, schema_prefix=schema_prefix, build_docs=build_docs
+    )
 
 
 @dataclass
@@ -218,13 +228,17 @@ def prepare_expectations(run_dir: Path, expectations_dir: Path = EXPECTATIONS_DI
 
     # One data source serves several schemas (raw, sop): the table asset's schema_name
     # is the way, deprecated or not.
-    warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
+    warnings.filterwarnings(
+        "ignore", message="`schema_name` is deprecated", category=DeprecationWarning
+    )
     # The generic SQL data source is deliberate: one code path for DuckDB and PostgreSQL.
     warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
     context = _make_context(data_docs_dir)
     apply_gx_fixes()
     gx_suites = {suite["name"]: context.suites.add(_build_suite(suite)) for suite in suites}
-    return Prepared(context=context, suites=suites, gx_suites=gx_suites, data_docs_dir=data_docs_dir)
+    return Prepared(
+        context=context, suites=suites, gx_suites=gx_suites, data_docs_dir=data_docs_dir
+    )
 
 
 def run_prepared(
@@ -251,11 +265,15 @@ def run_prepared(
         try:
             asset = datasource.get_asset(asset_name)
         except LookupError:
-            asset = datasource.add_table_asset(name=asset_name, table_name=target["table"], schema_name=schema)
+            asset = datasource.add_table_asset(
+                name=asset_name, table_name=target["table"], schema_name=schema
+            )
         batch = asset.add_batch_definition_whole_table(f"{suite['name']}:whole")
         gx_suite = prepared.gx_suites[suite["name"]]
         definitions.append(
-            context.validation_definitions.add(gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite))
+            context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite)
+            )
         )
         kinds[suite["name"]] = _suite_kind(suite)
 
@@ -274,7 +292,15 @@ def run_prepared(
     finally:
         _dispose(datasource)
 
-    return outcome_of(list(result.run_results.values()), kinds, dbt_rule_hits, context, data_docs_dir, build_docs, started)
+    return outcome_of(
+        list(result.run_results.values()),
+        kinds,
+        dbt_rule_hits,
+        context,
+        data_docs_dir,
+        build_docs,
+        started,
+    )
 
 
 def outcome_of(
@@ -382,6 +408,8 @@ def reconcile(
         if r.rule_id not in reconciled:
             reconciled.append(r.rule_id)
         if r.unexpected_customers != dbt_count:
-            mismatches.append(Mismatch(rule_id=r.rule_id, gx_count=r.unexpected_customers, dbt_count=dbt_count))
+            mismatches.append(
+                Mismatch(rule_id=r.rule_id, gx_count=r.unexpected_customers, dbt_count=dbt_count)
+            )
     without_gx = sorted(set(dbt_rule_hits) - gx_rules)
     return mismatches, reconciled, without_gx

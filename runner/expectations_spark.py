@@ -17,7 +17,16 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from runner.expectations import DATA_DOCS_DIR, RESULT_FORMAT, GxOutcome, _build_suite, _make_context, _suite_kind, outcome_of, quiet_gx
+from runner.expectations import (
+    DATA_DOCS_DIR,
+    RESULT_FORMAT,
+    GxOutcome,
+    _build_suite,
+    _make_context,
+    _suite_kind,
+    outcome_of,
+    quiet_gx,
+)
 from runner.gx.suites import EXPECTATIONS_DIR, load_suites
 
 # SQL type names in the suites -> the pyspark.sql.types class GX checks on Spark.
@@ -39,7 +48,9 @@ def for_spark(suite: dict[str, Any]) -> dict[str, Any]:
     for e in suite["expectations"]:
         if e["type"] == "expect_column_values_to_be_in_type_list":
             types = list(e["kwargs"]["type_list"])
-            e["kwargs"]["type_list"] = types + sorted({SPARK_TYPES[t] for t in types if t in SPARK_TYPES} - set(types))
+            e["kwargs"]["type_list"] = types + sorted(
+                {SPARK_TYPES[t] for t in types if t in SPARK_TYPES} - set(types)
+            )
     return suite
 
 
@@ -58,7 +69,9 @@ def run_expectations_spark(
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
     import great_expectations as gx
 
-    data_docs_dir = Path(run_dir).resolve() / DATA_DOCS_DIR  # GX wants it absolute (a relative --out)
+    data_docs_dir = (
+        Path(run_dir).resolve() / DATA_DOCS_DIR
+    )  # GX wants it absolute (a relative --out)
     context = _make_context(data_docs_dir)
     datasource = context.data_sources.add_spark(name="warehouse")
     validations = []
@@ -69,8 +82,14 @@ def run_expectations_spark(
         asset = datasource.add_dataframe_asset(name=suite["name"])
         batch = asset.add_batch_definition_whole_dataframe(f"{suite['name']}:whole")
         gx_suite = context.suites.add(_build_suite(suite))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite)
+        )
         frame = spark.table(table)
-        validations.append(definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT))
+        validations.append(
+            definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+        )
         kinds[suite["name"]] = _suite_kind(suite)
-    return outcome_of(validations, kinds, dbt_rule_hits, context, data_docs_dir, build_docs, started)
+    return outcome_of(
+        validations, kinds, dbt_rule_hits, context, data_docs_dir, build_docs, started
+    )

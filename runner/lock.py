@@ -37,7 +37,11 @@ class LockHeld(Exception):
         return (
             f"another run is in progress on this --out folder: run_id {h.get('run_id', '?')}, "
             f"pid {h.get('pid', '?')}, started_at {h.get('started_at', '?')}"
-            + (f" on {h['host']}" if h.get("host") and h.get("host") != socket.gethostname() else "")
+            + (
+                f" on {h['host']}"
+                if h.get("host") and h.get("host") != socket.gethostname()
+                else ""
+            )
             + f" (lock {self.path})"
         )
 
@@ -71,9 +75,16 @@ class RunLock:
         # We hold it. A body left behind means its writer died without releasing.
         previous = _read_body(fd)
         self.stale = previous or None
-        self.started_at = self.started_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.started_at = self.started_at or dt.datetime.now(dt.timezone.utc).isoformat(
+            timespec="seconds"
+        )
         body = json.dumps(
-            {"pid": os.getpid(), "run_id": self.run_id, "started_at": self.started_at, "host": socket.gethostname()}
+            {
+                "pid": os.getpid(),
+                "run_id": self.run_id,
+                "started_at": self.started_at,
+                "host": socket.gethostname(),
+            }
         ).encode()
         os.ftruncate(fd, 0)
         os.pwrite(fd, body, 0)

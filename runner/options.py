@@ -36,7 +36,9 @@ class AbsolutePath(click.Path):
         return super().convert(value, param, ctx)
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | dt.date | None) -> dt.date | None:
+def _date(
+    _ctx: click.Context, _param: click.Parameter, value: str | dt.date | None
+) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
@@ -45,7 +47,9 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | dt.date | N
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-def _time(_ctx: click.Context, _param: click.Parameter, value: str | dt.time | None) -> dt.time | None:
+def _time(
+    _ctx: click.Context, _param: click.Parameter, value: str | dt.time | None
+) -> dt.time | None:
     if value is None or isinstance(value, dt.time):
         return value
     try:
@@ -54,7 +58,9 @@ def _time(_ctx: click.Context, _param: click.Parameter, value: str | dt.time | N
         raise click.BadParameter(f"{value!r} is not a time of day HH:MM") from None
 
 
-def _timestamp(_ctx: click.Context, _param: click.Parameter, value: str | dt.datetime | None) -> dt.datetime | None:
+def _timestamp(
+    _ctx: click.Context, _param: click.Parameter, value: str | dt.datetime | None
+) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     try:
@@ -69,9 +75,21 @@ def _option(*decls: str, env: str, **kwargs):  # type: ignore[no-untyped-def]
     return click.option(*decls, envvar=ENV_PREFIX + env, **kwargs)
 
 
-def path_option(*decls: str, env: str, file_okay: bool = True, dir_okay: bool = True, exists: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+def path_option(
+    *decls: str,
+    env: str,
+    file_okay: bool = True,
+    dir_okay: bool = True,
+    exists: bool = False,
+    **kwargs,
+):  # type: ignore[no-untyped-def]
     """An option whose value is a path: always absolute by the time the command runs."""
-    return _option(*decls, env=env, type=AbsolutePath(file_okay=file_okay, dir_okay=dir_okay, exists=exists), **kwargs)
+    return _option(
+        *decls,
+        env=env,
+        type=AbsolutePath(file_okay=file_okay, dir_okay=dir_okay, exists=exists),
+        **kwargs,
+    )
 
 
 export_dir = path_option(
@@ -200,7 +218,14 @@ check_at = _option(
     default=None,
     help="check-export: check as if at this time (ISO 8601; default now).",
 )
-seed = _option("--seed", env="SEED", type=int, default=1, show_default=True, help="Random seed (same seed, same files).")
+seed = _option(
+    "--seed",
+    env="SEED",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed (same seed, same files).",
+)
 
 
 def config_option() -> click.Option:
@@ -264,29 +289,53 @@ icbt_file = path_option(
     help="The iCBT platform's export (icbt_activity.csv[.gz]/.xlsx), copied into the pulled export.",
 )
 api_timeout = _option(
-    "--api-timeout", env="API_TIMEOUT", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+    "--api-timeout",
+    env="API_TIMEOUT",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
     help="Seconds to wait for a connection or an answer.",
 )
 api_concurrency = _option(
-    "--api-concurrency", env="API_CONCURRENCY", type=click.IntRange(min=1, max=32), default=4, show_default=True,
+    "--api-concurrency",
+    env="API_CONCURRENCY",
+    type=click.IntRange(min=1, max=32),
+    default=4,
+    show_default=True,
     help="Requests in flight at once.",
 )
 api_rate = _option(
-    "--api-rate", env="API_RATE", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+    "--api-rate",
+    env="API_RATE",
+    type=click.FloatRange(min=0.01),
+    default=10.0,
+    show_default=True,
     help="Requests per second at most.",
 )
 api_retries = _option(
-    "--api-retries", env="API_RETRIES", type=click.IntRange(min=1), default=6, show_default=True,
+    "--api-retries",
+    env="API_RETRIES",
+    type=click.IntRange(min=1),
+    default=6,
+    show_default=True,
     help="Attempts per request (429, 5xx, timeouts, dropped connections are retried).",
 )
 api_backoff = _option(
-    "--api-backoff", env="API_BACKOFF", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+    "--api-backoff",
+    env="API_BACKOFF",
+    type=click.FloatRange(min=0.0),
+    default=1.0,
+    show_default=True,
     help="First retry wait in seconds (doubled per retry, jittered, at most 60 s; Retry-After wins).",
 )
 
 
 reuse_days = _option(
-    "--reuse-days", env="REUSE_DAYS", type=click.IntRange(min=0), default=0, show_default=True,
+    "--reuse-days",
+    env="REUSE_DAYS",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
     help="Take appointments older than this many days as settled: read each month once after it settles, "
     "then reuse it from the last pull (0: read everything every night).",
 )
@@ -294,13 +343,33 @@ reuse_days = _option(
 
 def api_options(command):  # type: ignore[no-untyped-def]
     """The API options shared by `pull` and `run --pull`."""
-    for option in reversed((api_url, since, days_ahead, reuse_days, icbt_file, api_timeout, api_concurrency, api_rate, api_retries, api_backoff)):
+    for option in reversed(
+        (
+            api_url,
+            since,
+            days_ahead,
+            reuse_days,
+            icbt_file,
+            api_timeout,
+            api_concurrency,
+            api_rate,
+            api_retries,
+            api_backoff,
+        )
+    ):
         command = option(command)
     return command
 
+
 # -- juvonno-dq bench ------------------------------------------------------------
-def _scales(_ctx: click.Context, _param: click.Parameter, value: str | tuple[str, ...]) -> tuple[str, ...]:
-    items = value if isinstance(value, tuple) else tuple(v.strip() for v in str(value).split(",") if v.strip())
+def _scales(
+    _ctx: click.Context, _param: click.Parameter, value: str | tuple[str, ...]
+) -> tuple[str, ...]:
+    items = (
+        value
+        if isinstance(value, tuple)
+        else tuple(v.strip() for v in str(value).split(",") if v.strip())
+    )
     for item in items:
         if item != "sample" and not (item.isdigit() and int(item) > 0):
             raise click.BadParameter(f"{item!r} is neither a number of customers nor 'sample'")
@@ -316,12 +385,29 @@ bench_scales = _option(
     help="Comma-separated export sizes in customers ('sample' = the spec's 60-customer sample).",
 )
 bench_runs = _option(
-    "--runs", env="BENCH_RUNS", type=click.IntRange(min=1), default=3, show_default=True, help="Measured runs per tool and scale."
+    "--runs",
+    env="BENCH_RUNS",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Measured runs per tool and scale.",
 )
 bench_warmup = _option(
-    "--warmup", env="BENCH_WARMUP", type=click.IntRange(min=0), default=1, show_default=True, help="Unmeasured runs first."
+    "--warmup",
+    env="BENCH_WARMUP",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Unmeasured runs first.",
 )
-bench_seed = _option("--seed", env="BENCH_SEED", type=int, default=11, show_default=True, help="Generator seed of the exports.")
+bench_seed = _option(
+    "--seed",
+    env="BENCH_SEED",
+    type=int,
+    default=11,
+    show_default=True,
+    help="Generator seed of the exports.",
+)
 bench_dir = path_option(
     "--bench-dir",
     env="BENCH_DIR",
@@ -346,5 +432,8 @@ bench_tools = _option(
     help="Comma-separated subset of runner, floor, chain.",
 )
 bench_note = _option(
-    "--note", env="BENCH_NOTE", default="", help="Conditions of the measurement, written under 'Conditions'."
+    "--note",
+    env="BENCH_NOTE",
+    default="",
+    help="Conditions of the measurement, written under 'Conditions'.",
 )

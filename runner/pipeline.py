@@ -48,7 +48,9 @@ class RunRequest:
     strict: bool = False
     keep_runs: int = 90
     share_group: str | None = None  # readable by this Unix group (runner/publish/sharing.py)
-    as_of_source: str = "--as-of"  # where a given as_of came from, for the log (runner/config.py source_of)
+    as_of_source: str = (
+        "--as-of"  # where a given as_of came from, for the log (runner/config.py source_of)
+    )
     anomaly: Any = None  # runner.monitor.anomaly.Sensitivity (its defaults when None)
 
     def __post_init__(self) -> None:
@@ -93,7 +95,9 @@ def resolve_as_of(
         try:
             return dt.date.fromisoformat(str(exported_at).strip()[:10]), "manifest exported_at"
         except ValueError:
-            raise CannotRun(f"manifest.json exported_at {str(exported_at)[:40]!r} does not start with a date YYYY-MM-DD") from None
+            raise CannotRun(
+                f"manifest.json exported_at {str(exported_at)[:40]!r} does not start with a date YYYY-MM-DD"
+            ) from None
     return today, "today"
 
 
@@ -122,7 +126,9 @@ def run_pipeline(req: RunRequest, progress: Progress | None = None) -> ExitCode:
         progress.error(f"interrupted by {interrupts.received() or 'SIGINT'}; nothing was published")
         return ExitCode.CANNOT_RUN
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        progress.exception(f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)")
+        progress.exception(
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)"
+        )
         return ExitCode.CANNOT_RUN
     finally:
         progress.close()
@@ -184,7 +190,9 @@ def _run(run: _Run, lock: Any) -> ExitCode:
     except Exception as exc:  # noqa: BLE001 - traceback to run.log, one line on the console
         if interrupts.received():
             return _interrupted(run)
-        p.exception(f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)")
+        p.exception(
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} (traceback in run.log)"
+        )
         _record_failure(run, ExitCode.CANNOT_RUN, f"internal error: {type(exc).__name__}")
         return ExitCode.CANNOT_RUN
 
@@ -225,7 +233,9 @@ def _stages(run: _Run) -> ExitCode:
             p.detail(f"notice: {n}")
         if not export.ok:
             return _reject(run, export)
-        p.info(f"export ok: {len(export.files)} files, {sum(f.rows for f in export.files.values())} rows, {len(run.notices)} notices")
+        p.info(
+            f"export ok: {len(export.files)} files, {sum(f.rows for f in export.files.values())} rows, {len(run.notices)} notices"
+        )
 
         exported_at = export.manifest_exported_at
         run.as_of, source = resolve_as_of(req.as_of, exported_at, dt.date.today(), req.as_of_source)
@@ -283,7 +293,9 @@ def _build_and_publish(run: _Run, wh: Any, export: Any) -> ExitCode:
             gx_child.close()
 
 
-def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_child: GxChild | None) -> ExitCode:
+def _dbt_gx_publish(
+    run: _Run, wh: Any, export: Any, env: dict[str, str], gx_child: GxChild | None
+) -> ExitCode:
     from runner import dbt as dbt_mod
     from runner.publish import results as res
     from runner.publish import runs
@@ -323,7 +335,9 @@ def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_chi
 
     # -- Great Expectations (dbt's connection is closed by now) ------------------
     if outcome.not_built:
-        p.warn(f"{len(outcome.not_built)} models/seeds/snapshots did not build; Great Expectations skipped")
+        p.warn(
+            f"{len(outcome.not_built)} models/seeds/snapshots did not build; Great Expectations skipped"
+        )
         gx = {"available": False, "ok": False, "reason": "skipped: the models did not build"}
     else:
         gx = _run_gx(run, wh, outcome, gx_child)
@@ -339,7 +353,9 @@ def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_chi
     publish_warehouse = not outcome.not_built
 
     finished = _utcnow()
-    summary = _summary(run, export, findings, outcome, gx, outcome_name, code, finished, publish_warehouse)
+    summary = _summary(
+        run, export, findings, outcome, gx, outcome_name, code, finished, publish_warehouse
+    )
     watching = _watch(run, wh, findings, export, summary)
 
     if publish_warehouse:
@@ -360,7 +376,9 @@ def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_chi
             )
             wh.append_history(watching.file_rows(summary, run.started_at), table="dq_file_history")
     else:
-        p.warn("models did not build: the warehouse and the analysts' marts stay as they were; no history row")
+        p.warn(
+            "models did not build: the warehouse and the analysts' marts stay as they were; no history row"
+        )
     findings.trend = res.collect_trend(wh.query)
     from runner.monitor.watch import trend_points
 
@@ -381,7 +399,9 @@ def _dbt_gx_publish(run: _Run, wh: Any, export: Any, env: dict[str, str], gx_chi
             test_pause("publish-latest", out)
             runs.switch_latest(out, run.run_id)
         if interrupts.received():
-            p.warn(f"{interrupts.received()} received while publishing: the run was published completely; stopping")
+            p.warn(
+                f"{interrupts.received()} received while publishing: the run was published completely; stopping"
+            )
             return code
         pruned = runs.prune(out, req.keep_runs)
         if pruned:
@@ -432,7 +452,9 @@ def _watch(run: _Run, wh: Any, findings: Any, export: Any, summary: dict[str, An
     )
     watching.annotate(summary)
     for a in summary["anomalies"]["flagged"]:
-        run.progress.warn(f"anomaly: {a['kind']} {a['key']} {a['value']} ({a['direction']}; median {a['median']:g}, score {a['score']:g})")
+        run.progress.warn(
+            f"anomaly: {a['kind']} {a['key']} {a['value']} ({a['direction']}; median {a['median']:g}, score {a['score']:g})"
+        )
     return watching
 
 
@@ -500,13 +522,16 @@ def summarise_gx(o: Any) -> dict[str, Any]:
             for s in suites
         ],
         "failed_suites": sum(1 for s in suites if getattr(s, "failed", 0)),
-        "failed_sop_suites": sum(1 for s in suites if getattr(s, "failed", 0) and getattr(s, "kind", "") == "sop"),
+        "failed_sop_suites": sum(
+            1 for s in suites if getattr(s, "failed", 0) and getattr(s, "kind", "") == "sop"
+        ),
         "expectations_evaluated": sum(int(getattr(s, "evaluated", 0)) for s in suites),
         "expectations_failed": sum(int(getattr(s, "failed", 0)) for s in suites),
         "expectations_errored": sum(int(getattr(s, "errored", 0)) for s in suites),
         "mismatches": len(mismatches),
         "mismatched_rules": [
-            {"rule_id": m.rule_id, "gx_count": m.gx_count, "dbt_count": m.dbt_count} for m in mismatches
+            {"rule_id": m.rule_id, "gx_count": m.gx_count, "dbt_count": m.dbt_count}
+            for m in mismatches
         ],
         "reconciled_rules": len(getattr(o, "reconciled_rules", []) or []),
         "errors": len(errors),
@@ -541,7 +566,13 @@ def _summary(
         "strict": bool(run.req.strict),
         "target": run.req.target,
         "files": [
-            {"table": f.table, "file": f.file_name, "format": f.format, "rows": f.rows, "sha256": f.sha256}
+            {
+                "table": f.table,
+                "file": f.file_name,
+                "format": f.format,
+                "rows": f.rows,
+                "sha256": f.sha256,
+            }
             for f in export.files.values()
         ],
         "raw_rows": findings.raw_rows,
@@ -553,10 +584,19 @@ def _summary(
             "success": outcome.success,
             "counts": outcome.counts(),
             "errors": [
-                {"unique_id": n.unique_id, "resource_type": n.resource_type, "status": n.status, "failures": n.failures}
+                {
+                    "unique_id": n.unique_id,
+                    "resource_type": n.resource_type,
+                    "status": n.status,
+                    "failures": n.failures,
+                }
                 for n in outcome.errors
             ],
-            "rule_tests": {n.rule_id: {"status": n.status, "failures": n.failures} for n in outcome.nodes if n.rule_id},
+            "rule_tests": {
+                n.rule_id: {"status": n.status, "failures": n.failures}
+                for n in outcome.nodes
+                if n.rule_id
+            },
             "elapsed_seconds": round(outcome.elapsed, 2),
         },
         "gx": gx,
@@ -600,7 +640,9 @@ def _reject(run: _Run, export: Any) -> ExitCode:
     for problem in export.problems:
         p.error(f"  {problem}")
     if total > len(export.problems):
-        p.error(f"  ... {total - len(export.problems)} more of the same kinds (see the first ones above)")
+        p.error(
+            f"  ... {total - len(export.problems)} more of the same kinds (see the first ones above)"
+        )
     finished = _utcnow()
     summary = {
         "run_id": run.run_id,
@@ -610,7 +652,13 @@ def _reject(run: _Run, export: Any) -> ExitCode:
         "outcome": "rejected",
         "exit_code": int(ExitCode.BAD_INPUT),
         "files": [
-            {"table": f.table, "file": f.file_name, "format": f.format, "rows": f.rows, "sha256": f.sha256}
+            {
+                "table": f.table,
+                "file": f.file_name,
+                "format": f.format,
+                "rows": f.rows,
+                "sha256": f.sha256,
+            }
             for f in export.files.values()
         ],
         "problem_count": total,
@@ -662,7 +710,12 @@ def _notify(run: _Run, summary: dict[str, Any], report_path: str | None) -> None
 
 
 def _fmt_counts(counts: dict[str, dict[str, int]]) -> str:
-    return "; ".join(f"{t} " + ", ".join(f"{n} {s}" for s, n in by.items()) for t, by in counts.items()) or "no nodes"
+    return (
+        "; ".join(
+            f"{t} " + ", ".join(f"{n} {s}" for s, n in by.items()) for t, by in counts.items()
+        )
+        or "no nodes"
+    )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -93,7 +93,9 @@ class Progress:
 
     def _record(self, level: int, msg: str, exc_info: bool = False) -> None:
         if self._file_handler is None:
-            record = self.log.makeRecord(self.log.name, level, "", 0, msg, (), sys.exc_info() if exc_info else None)
+            record = self.log.makeRecord(
+                self.log.name, level, "", 0, msg, (), sys.exc_info() if exc_info else None
+            )
             self._buffer.append(record)
         else:
             self.log.log(level, msg, exc_info=exc_info)

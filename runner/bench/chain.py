@@ -22,7 +22,9 @@ from pathlib import Path
 from runner.bench.exports import AS_OF
 
 
-def _dbt(bin_dir: Path, command: list[str], project: Path, target_path: Path, log_path: Path) -> list[str]:
+def _dbt(
+    bin_dir: Path, command: list[str], project: Path, target_path: Path, log_path: Path
+) -> list[str]:
     return [
         str(bin_dir / "dbt"), *command,
         "--project-dir", str(project), "--profiles-dir", str(project), "--target", "duckdb",
@@ -41,13 +43,25 @@ def steps(export: Path, db: Path, workdir: Path, project: Path) -> list[tuple[st
         ("load", [py, "-m", "runner.bench.chain", "load", str(export), str(db)]),
         ("dbt seed", _dbt(bin_dir, ["seed"], project, target, logs)),
         # the snapshot reads a model: build what it needs first
-        ("dbt run (snapshot's upstream)", _dbt(bin_dir, ["run", "--select", "+snp_customer_groups"], project, target, logs)),
+        (
+            "dbt run (snapshot's upstream)",
+            _dbt(bin_dir, ["run", "--select", "+snp_customer_groups"], project, target, logs),
+        ),
         ("dbt snapshot", _dbt(bin_dir, ["snapshot"], project, target, logs)),
         (
             "dbt build",
-            _dbt(bin_dir, ["build", "--exclude-resource-type", "seed", "snapshot", "unit_test"], project, target, logs),
+            _dbt(
+                bin_dir,
+                ["build", "--exclude-resource-type", "seed", "snapshot", "unit_test"],
+                project,
+                target,
+                logs,
+            ),
         ),
-        ("gx checkpoint", [py, "-m", "runner.bench.chain", "gx", str(db), str(target), str(workdir / "gx-run")]),
+        (
+            "gx checkpoint",
+            [py, "-m", "runner.bench.chain", "gx", str(db), str(target), str(workdir / "gx-run")],
+        ),
     ]
 
 
@@ -69,7 +83,9 @@ def rule_hits(target_path: Path) -> dict[str, int]:
     hits: dict[str, int] = {}
     for r in results["results"]:
         node = manifest["nodes"].get(r["unique_id"], {})
-        rule_id = (node.get("config", {}).get("meta") or {}).get("rule_id") or (node.get("meta") or {}).get("rule_id")
+        rule_id = (node.get("config", {}).get("meta") or {}).get("rule_id") or (
+            node.get("meta") or {}
+        ).get("rule_id")
         if rule_id:
             hits[str(rule_id)] = int(r.get("failures") or 0)
     return hits

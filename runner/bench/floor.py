@@ -60,9 +60,13 @@ def _check_sql(table: Table, text_table: str, positions: dict[str, int]) -> str:
             checks.append(f"count(*) filter (where {v} is null)")
         pattern = PATTERN_BY_TYPE.get(column.type)
         if pattern:
-            checks.append(f"count(*) filter (where not regexp_full_match({v}, {sql_string(pattern)}))")
+            checks.append(
+                f"count(*) filter (where not regexp_full_match({v}, {sql_string(pattern)}))"
+            )
         if column.type is ColumnType.DATE:
-            checks.append(f"count(*) filter (where {v} is not null and try_cast({v} as date) is null)")
+            checks.append(
+                f"count(*) filter (where {v} is not null and try_cast({v} as date) is null)"
+            )
         if column.type is ColumnType.ENUM:
             allowed = ", ".join(sql_string(a.lower()) for a in column.allowed)
             checks.append(f"count(*) filter (where lower({v}) not in ({allowed}))")
@@ -71,7 +75,9 @@ def _check_sql(table: Table, text_table: str, positions: dict[str, int]) -> str:
     return f"select {' + '.join(checks) or '0'} from {text_table}"
 
 
-def read_and_check(con: duckdb.DuckDBPyConnection, export_dir: Path) -> tuple[dict[str, float], int]:
+def read_and_check(
+    con: duckdb.DuckDBPyConnection, export_dir: Path
+) -> tuple[dict[str, float], int]:
     timings: dict[str, float] = {}
     problems = 0
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
@@ -90,15 +96,23 @@ def read_and_check(con: duckdb.DuckDBPyConnection, export_dir: Path) -> tuple[di
                 headers = next(csv.reader(fh))
             hmap = map_headers(table, headers)
             t0 = time.perf_counter()
-            con.execute(f"create temp table text_{name} as select * from {read_csv_sql(str(path), len(headers))}")
+            con.execute(
+                f"create temp table text_{name} as select * from {read_csv_sql(str(path), len(headers))}"
+            )
             t1 = time.perf_counter()
-            problems += int(con.execute(_check_sql(table, f"text_{name}", hmap.positions)).fetchone()[0])  # type: ignore[index]
+            problems += int(
+                con.execute(_check_sql(table, f"text_{name}", hmap.positions)).fetchone()[0]
+            )  # type: ignore[index]
             columns = [
-                raw_column_sql(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None)
+                raw_column_sql(
+                    c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None
+                )
                 for c in table.columns
             ]
             columns += [f"nullif(trim(c{pos}), '') as {quote(n)}" for pos, n in hmap.extras]
-            con.execute(f"create or replace table {target} as select {', '.join(columns)} from text_{name}")
+            con.execute(
+                f"create or replace table {target} as select {', '.join(columns)} from text_{name}"
+            )
             con.execute(f"drop table text_{name}")
             read_s += t1 - t0
             check_s += time.perf_counter() - t1
@@ -111,13 +125,27 @@ def read_and_check(con: duckdb.DuckDBPyConnection, export_dir: Path) -> tuple[di
 def _seed(con: duckdb.DuckDBPyConnection, node: dict[str, Any], project: Path) -> None:
     types = {k: v for k, v in (node["config"].get("column_types") or {}).items()}
     path = project / node["original_file_path"]
-    opts = f", types = {{{', '.join(f'{sql_string(k)}: {sql_string(v)}' for k, v in types.items())}}}" if types else ""
-    con.execute(f"create or replace table {node['relation_name']} as select * from read_csv({sql_string(str(path))}, header = true{opts})")
+    opts = (
+        f", types = {{{', '.join(f'{sql_string(k)}: {sql_string(v)}' for k, v in types.items())}}}"
+        if types
+        else ""
+    )
+    con.execute(
+        f"create or replace table {node['relation_name']} as select * from read_csv({sql_string(str(path))}, header = true{opts})"
+    )
 
 
-def build_and_test(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], project: Path) -> dict[str, Any]:
-    nodes = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in {"seed", "model", "snapshot", "test"}}
-    graph = {uid: [d for d in n["depends_on"].get("nodes", []) if d in nodes] for uid, n in nodes.items()}
+def build_and_test(
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], project: Path
+) -> dict[str, Any]:
+    nodes = {
+        uid: n
+        for uid, n in manifest["nodes"].items()
+        if n["resource_type"] in {"seed", "model", "snapshot", "test"}
+    }
+    graph = {
+        uid: [d for d in n["depends_on"].get("nodes", []) if d in nodes] for uid, n in nodes.items()
+    }
     order = list(graphlib.TopologicalSorter(graph).static_order())
     schemas = {n["schema"] for n in nodes.values() if n["resource_type"] != "test"}
     for schema in schemas:
@@ -131,7 +159,9 @@ def build_and_test(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], pro
         if kind == "seed":
             _seed(con, node, project)
         elif kind == "snapshot":
-            con.execute(f"create or replace table {node['relation_name']} as select {SNAPSHOT_COLUMNS} from ({code})")
+            con.execute(
+                f"create or replace table {node['relation_name']} as select {SNAPSHOT_COLUMNS} from ({code})"
+            )
         elif kind == "model":
             materialized = node["config"].get("materialized")
             if materialized == "ephemeral":
@@ -146,7 +176,13 @@ def build_and_test(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], pro
             continue
         built += 1
     total = time.perf_counter() - t0
-    return {"models": round(total - tests_s, 3), "tests": round(tests_s, 3), "nodes_built": built, "tests_run": tests, "test_failures": failures}
+    return {
+        "models": round(total - tests_s, 3),
+        "tests": round(tests_s, 3),
+        "nodes_built": built,
+        "tests_run": tests,
+        "test_failures": failures,
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -163,7 +199,12 @@ def main(argv: list[str]) -> None:
     finally:
         con.close()
     out = {
-        "phases": {"read": phases["read"], "check": phases["check"], "models": result.pop("models"), "tests": result.pop("tests")},
+        "phases": {
+            "read": phases["read"],
+            "check": phases["check"],
+            "models": result.pop("models"),
+            "tests": result.pop("tests"),
+        },
         "contract_problems": problems,
         **result,
         "wall": round(time.perf_counter() - t0, 3),

@@ -65,14 +65,24 @@ def _kill_tree(proc: psutil.Process) -> None:
 
 
 def run_measured(
-    cmd: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None, log: Path | None = None
+    cmd: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
 ) -> Sample:
     """Run cmd to completion (stdout/stderr to `log`, or discarded); measure it."""
     load_before = os.getloadavg()
     sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
         started = time.monotonic()
-        child = subprocess.Popen(list(cmd), env=dict(env) if env else None, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            list(cmd),
+            env=dict(env) if env else None,
+            cwd=cwd,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
         proc = psutil.Process(child.pid)
         peak = 0
         try:

@@ -71,7 +71,13 @@ def render(results: dict[str, Any]) -> str:
                 f"| {_scale_label(s['scale'])} | {tool} | {_fmt(t['wall'])} | {_fmt(t['cpu'])} | "
                 f"{_fmt(t['peak_rss_mb'], 'MB')} | {t['load']['min']:.1f}–{t['load']['max']:.1f} |"
             )
-    lines += ["", "## Ratios (of medians)", "", "| customers | runner/floor wall | runner/floor CPU | runner/floor peak | chain/runner wall | chain/runner CPU |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Ratios (of medians)",
+        "",
+        "| customers | runner/floor wall | runner/floor CPU | runner/floor peak | chain/runner wall | chain/runner CPU |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in results["scales"]:
         t = s["tools"]
         if "runner" not in t:
@@ -81,8 +87,16 @@ def render(results: dict[str, Any]) -> str:
         med = lambda x, k: x[k]["median"]  # noqa: E731
         lines.append(
             f"| {_scale_label(s['scale'])} | "
-            + (f"{_ratio(med(r, 'wall'), med(f, 'wall'))} | {_ratio(med(r, 'cpu'), med(f, 'cpu'))} | {_ratio(med(r, 'peak_rss_mb'), med(f, 'peak_rss_mb'))} | " if f else "– | – | – | ")
-            + (f"{_ratio(med(c, 'wall'), med(r, 'wall'))} | {_ratio(med(c, 'cpu'), med(r, 'cpu'))} |" if c else "– | – |")
+            + (
+                f"{_ratio(med(r, 'wall'), med(f, 'wall'))} | {_ratio(med(r, 'cpu'), med(f, 'cpu'))} | {_ratio(med(r, 'peak_rss_mb'), med(f, 'peak_rss_mb'))} | "
+                if f
+                else "– | – | – | "
+            )
+            + (
+                f"{_ratio(med(c, 'wall'), med(r, 'wall'))} | {_ratio(med(c, 'cpu'), med(r, 'cpu'))} |"
+                if c
+                else "– | – |"
+            )
         )
     lines += ["", "## Phases (wall seconds, median (min–max))", ""]
     for s in results["scales"]:
@@ -96,7 +110,9 @@ def render(results: dict[str, Any]) -> str:
 
 def write(results: dict[str, Any], md_path: Path) -> Path:
     """BENCHMARKS.md at md_path and its raw figures beside it (same name, .json)."""
-    results = dict(results, finished_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    results = dict(
+        results, finished_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    )
     md_path = Path(md_path)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     json_path = md_path.with_suffix(".json")

@@ -69,7 +69,9 @@ class ScaleBench:
             self.export = (_project().parent / "shared" / "spec" / "sample-export").resolve()
         else:
             say(f"{scale} customers: export (cached under {bench_dir})")
-            self.export = ensure_export(Path(bench_dir).resolve() / "exports", int(scale), seed).resolve()
+            self.export = ensure_export(
+                Path(bench_dir).resolve() / "exports", int(scale), seed
+            ).resolve()
         self.manifest = self._compile()
 
     def _compile(self) -> Path:
@@ -79,7 +81,9 @@ class ScaleBench:
         db = d / "juvonno.duckdb"
         for phase, argv in chain_mod.steps(self.export, db, d, _project())[:1]:
             _check(run_measured(argv, env=_env(db), log=self.log), f"compile: {phase}", self.log)
-        argv = chain_mod._dbt(Path(sys.executable).parent, ["compile"], _project(), d / "target", d / "logs")
+        argv = chain_mod._dbt(
+            Path(sys.executable).parent, ["compile"], _project(), d / "target", d / "logs"
+        )
         _check(run_measured(argv, env=_env(db), log=self.log), "dbt compile", self.log)
         return d / "target" / "manifest.json"
 
@@ -98,20 +102,36 @@ class ScaleBench:
             if m:
                 phases[m["name"]] = {"wall": float(m["s"])}
         summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
-        return Measured(sample, phases, {"outcome": summary.get("outcome"), "exit_code": sample.returncode})
+        return Measured(
+            sample, phases, {"outcome": summary.get("outcome"), "exit_code": sample.returncode}
+        )
 
     def floor(self) -> Measured:
         d = self.work / "floor"
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir()
         log = d / "floor.out"
-        argv = [sys.executable, "-m", "runner.bench.floor", str(self.export), str(self.manifest), str(d / "juvonno.duckdb")]
+        argv = [
+            sys.executable,
+            "-m",
+            "runner.bench.floor",
+            str(self.export),
+            str(self.manifest),
+            str(d / "juvonno.duckdb"),
+        ]
         sample = run_measured(argv, env=_env(), log=log)
         _check(sample, "floor", log)
         result = json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
         shutil.rmtree(d, ignore_errors=True)
         phases = {k: {"wall": v} for k, v in result.pop("phases").items()}
-        return Measured(sample, phases, {k: result[k] for k in ("nodes_built", "tests_run", "test_failures", "contract_problems")})
+        return Measured(
+            sample,
+            phases,
+            {
+                k: result[k]
+                for k in ("nodes_built", "tests_run", "test_failures", "contract_problems")
+            },
+        )
 
     def chain(self) -> Measured:
         d = self.work / "chain"
@@ -130,12 +150,19 @@ class ScaleBench:
             load_before=next(iter(samples.values())).load_before,
             load_after=list(samples.values())[-1].load_after,
         )
-        phases = {k: {"wall": s.wall, "cpu": s.cpu, "peak_rss_mb": s.peak_rss_mb} for k, s in samples.items()}
+        phases = {
+            k: {"wall": s.wall, "cpu": s.cpu, "peak_rss_mb": s.peak_rss_mb}
+            for k, s in samples.items()
+        }
         return Measured(total, phases)
 
 
 def _stats(values: list[float]) -> dict[str, float]:
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+    }
 
 
 def summarise(runs: list[Measured]) -> dict[str, Any]:
@@ -144,16 +171,25 @@ def summarise(runs: list[Measured]) -> dict[str, Any]:
         "wall": _stats([r.total.wall for r in runs]),
         "cpu": _stats([r.total.cpu for r in runs]),
         "peak_rss_mb": _stats([r.total.peak_rss_mb for r in runs]),
-        "load": _stats([r.total.load_before[0] for r in runs] + [r.total.load_after[0] for r in runs]),
+        "load": _stats(
+            [r.total.load_before[0] for r in runs] + [r.total.load_after[0] for r in runs]
+        ),
         "phases": {
-            name: _stats([r.phases[name]["wall"] for r in runs if name in r.phases]) for name in phase_names
+            name: _stats([r.phases[name]["wall"] for r in runs if name in r.phases])
+            for name in phase_names
         },
         "runs": [r.as_dict() for r in runs],
     }
 
 
 def bench_scale(
-    bench_dir: Path, scale: str, seed: int, runs: int, warmup: int, tools: Sequence[str], say: Callable[[str], None]
+    bench_dir: Path,
+    scale: str,
+    seed: int,
+    runs: int,
+    warmup: int,
+    tools: Sequence[str],
+    say: Callable[[str], None],
 ) -> dict[str, Any]:
     sb = ScaleBench(bench_dir, scale, seed, say)
     measured: dict[str, list[Measured]] = {t: [] for t in tools}
@@ -161,7 +197,9 @@ def bench_scale(
         label = "warm-up" if i < warmup else f"run {i - warmup + 1}/{runs}"
         for tool in tools:
             m = getattr(sb, tool)()
-            say(f"{scale}: {tool} {label}: wall {m.total.wall:.1f} s, CPU {m.total.cpu:.1f} s, peak {m.total.peak_rss_mb:.0f} MB, load {m.total.load_before[0]:.1f}")
+            say(
+                f"{scale}: {tool} {label}: wall {m.total.wall:.1f} s, CPU {m.total.cpu:.1f} s, peak {m.total.peak_rss_mb:.0f} MB, load {m.total.load_before[0]:.1f}"
+            )
             if i >= warmup:
                 measured[tool].append(m)
     export_bytes = size_bytes(sb.export)

@@ -18,7 +18,9 @@ from runner.exit_codes import ExitCode
 @options.export_due_by
 @options.export_max_age_hours
 @options.check_at
-def check_export(export_dir: Path, out: Path, due_by: dt.time, max_age_hours: float, at: dt.datetime | None) -> None:
+def check_export(
+    export_dir: Path, out: Path, due_by: dt.time, max_age_hours: float, at: dt.datetime | None
+) -> None:
     """Alert (exit 1 and a notification) when no new export has arrived by the due time."""
     from runner.monitor import freshness
     from runner.publish import notify
@@ -30,6 +32,8 @@ def check_export(export_dir: Path, out: Path, due_by: dt.time, max_age_hours: fl
     for line in verdict.lines:
         click.echo(f"  {line}")
     if verdict.alert:
-        notify.send_text(subject, "\n".join([subject, *verdict.lines]), lambda m: click.echo(f"  {m}"))
+        notify.send_text(
+            subject, "\n".join([subject, *verdict.lines]), lambda m: click.echo(f"  {m}")
+        )
         sys.exit(int(ExitCode.CHECK_FAILED))
     sys.exit(int(ExitCode.OK))

@@ -27,7 +27,11 @@ def demo(out: Path, customers: int, seed: int) -> None:
     click.echo(f"Generating {customers} synthetic customers into {export_dir} ...")
     write_export(export_dir, customers=customers, seed=seed, as_of=as_of)
     request = RunRequest(
-        export_dir=export_dir, as_of=as_of, out=out, target="duckdb", as_of_source="demo: the generated export's date, today"
+        export_dir=export_dir,
+        as_of=as_of,
+        out=out,
+        target="duckdb",
+        as_of_source="demo: the generated export's date, today",
     )
     code = run_pipeline(request)
     report = out / "latest" / "report.html"

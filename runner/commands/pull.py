@@ -48,4 +48,3 @@ def pull(export_dir: Path, api_url: str | None, **settings: object) -> None:
 
     code = pull_export(pull_request(export_dir, api_url, **settings))
     sys.exit(int(code))
-

@@ -71,7 +71,9 @@ def run(
             keep_runs=keep_runs,
             as_of_source=source_of(ctx, "as_of") or "--as-of",
             share_group=share_group,
-            anomaly=Sensitivity(window=anomaly_window, min_history=anomaly_min_history, threshold=anomaly_threshold),
+            anomaly=Sensitivity(
+                window=anomaly_window, min_history=anomaly_min_history, threshold=anomaly_threshold
+            ),
         )
     )
     sys.exit(int(code))

@@ -70,7 +70,9 @@ def write_big_export(out: Path, customers: int) -> None:
             while chunk := fh.read(1 << 22):
                 digest.update(chunk)
         manifest[path.name] = {"rows": rows, "sha256": digest.hexdigest()}
-    (out / "manifest.json").write_text(json.dumps({"exported_at": "2026-11-20T23:30:00Z", "files": manifest}))
+    (out / "manifest.json").write_text(
+        json.dumps({"exported_at": "2026-11-20T23:30:00Z", "files": manifest})
+    )
 
 
 def main() -> None:
@@ -88,14 +90,18 @@ def main() -> None:
     export = validate_export(args.dir, args.workdir)
     t1, c1 = time.perf_counter(), time.process_time()
     rows = sum(f.rows for f in export.files.values())
-    print(f"validate: {t1 - t0:.1f}s wall, {c1 - c0:.1f}s CPU for {rows:,} rows, {size / 1e9:.2f} GB; ok={export.ok}")
+    print(
+        f"validate: {t1 - t0:.1f}s wall, {c1 - c0:.1f}s CPU for {rows:,} rows, {size / 1e9:.2f} GB; ok={export.ok}"
+    )
     for p in export.problems[:10]:
         print("  ", p)
     db = args.workdir / "bench.duckdb"
     db.unlink(missing_ok=True)
     load_duckdb(db, export)
     t2, c2 = time.perf_counter(), time.process_time()
-    print(f"load: {t2 - t1:.1f}s wall, {c2 - c1:.1f}s CPU; total {t2 - t0:.1f}s wall, {c2 - c0:.1f}s CPU")
+    print(
+        f"load: {t2 - t1:.1f}s wall, {c2 - c1:.1f}s CPU; total {t2 - t0:.1f}s wall, {c2 - c0:.1f}s CPU"
+    )
     print("(CPU is summed over threads: on an idle 2-core machine wall is about CPU / 2)")
 
 

@@ -53,4 +53,6 @@ def open_regular(path: Path) -> int:
         raise
 
 
-EXPECTED = "a regular file lying in the export folder (the folder is a boundary: links are not followed)"
+EXPECTED = (
+    "a regular file lying in the export folder (the folder is a boundary: links are not followed)"
+)

@@ -61,7 +61,9 @@ def map_headers(table: Table, headers: list[str]) -> HeaderMap:
             continue
         raw = safe_column_name(name) or f"column_{pos + 1}"
         candidate, n = raw, 2
-        while candidate in used:  # an empty, repeated or truncated-alike extra header still gets a column
+        while (
+            candidate in used
+        ):  # an empty, repeated or truncated-alike extra header still gets a column
             suffix = f"_{n}"
             candidate, n = _truncate_bytes(raw, MAX_IDENTIFIER_BYTES - len(suffix)) + suffix, n + 1
         used.add(candidate)

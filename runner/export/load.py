@@ -26,7 +26,15 @@ from runner.export.headers import map_headers, normalise_header, read_csv_sql, s
 if TYPE_CHECKING:
     from runner.export.validate import ExportFile, ValidatedExport
 
-__all__ = ["RAW_SCHEMA", "EXPORT_FILES_TABLE", "load_duckdb", "normalise_header", "quote", "raw_column_sql", "select_sql"]
+__all__ = [
+    "RAW_SCHEMA",
+    "EXPORT_FILES_TABLE",
+    "load_duckdb",
+    "normalise_header",
+    "quote",
+    "raw_column_sql",
+    "select_sql",
+]
 
 RAW_SCHEMA = "juvonno_raw"
 EXPORT_FILES_TABLE = "export_files"
@@ -63,7 +71,8 @@ def select_sql(table: Table, export_file: ExportFile) -> str:
     """`select <raw columns> from read_csv(...)` for one delivered file."""
     hmap = map_headers(table, list(export_file.headers))
     columns = [
-        raw_column_sql(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None) for c in table.columns
+        raw_column_sql(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None)
+        for c in table.columns
     ]
     columns += [f"nullif(trim(c{pos}), '') as {quote(name)}" for pos, name in hmap.extras]
     reader = read_csv_sql(str(export_file.load_path), len(export_file.headers))
@@ -99,7 +108,9 @@ def load_duckdb(
                 if export_file is None:
                     con.execute(_create_empty(table, schema))
                 else:
-                    con.execute(f"create or replace table {target} as {select_sql(table, export_file)}")
+                    con.execute(
+                        f"create or replace table {target} as {select_sql(table, export_file)}"
+                    )
             con.execute(
                 f"create or replace table {schema}.{EXPORT_FILES_TABLE} "
                 "(table_name varchar, file_name varchar, format varchar, rows bigint, sha256 varchar)"
@@ -107,7 +118,9 @@ def load_duckdb(
             values = []
             for f in files.values():
                 sha = sql_string(f.sha256) if f.sha256 else "null"
-                values.append(f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(f.rows)}, {sha})")
+                values.append(
+                    f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(f.rows)}, {sha})"
+                )
             if values:
                 con.execute(f"insert into {schema}.{EXPORT_FILES_TABLE} values {', '.join(values)}")
             con.execute("commit")

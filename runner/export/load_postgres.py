@@ -121,7 +121,9 @@ def load_postgres(
                 if export_file is None:
                     cur.execute(f"create table {new} ({column_ddl(table)})")
                 else:
-                    _copy_table(cur, table, new, Path(export_file.load_path), list(export_file.headers))
+                    _copy_table(
+                        cur, table, new, Path(export_file.load_path), list(export_file.headers)
+                    )
                 loaded.append(name)
             _export_files_table(cur, s, export)
             loaded.append("export_files")
@@ -152,7 +154,10 @@ def _copy_table(cur: Any, table: Table, target: str, csv_path: Path, headers: li
         stream.close()
     extras = header_map.extra_names()
     cur.execute(f"create table {target} ({column_ddl(table, extras)})")
-    selects = [_cast(c, f"c{header_map.positions[c.name]}" if c.name in header_map.positions else None) for c in table.columns]
+    selects = [
+        _cast(c, f"c{header_map.positions[c.name]}" if c.name in header_map.positions else None)
+        for c in table.columns
+    ]
     selects += [_clean(f"c{pos}") for pos, _ in header_map.extras]
     cur.execute(f"insert into {target} select {', '.join(selects)} from {staging}")
     cur.execute(f"drop table {staging}")
@@ -170,7 +175,9 @@ _EXPORT_FILES_COLUMNS = (
 def _export_files_table(cur: Any, schema_sql: str, export: ValidatedExport) -> None:
     new = f"{schema_sql}.{quote('export_files' + _NEW_SUFFIX)}"
     cur.execute(f"drop table if exists {new}")
-    cur.execute(f"create table {new} ({', '.join(f'{quote(n)} {t}' for n, t in _EXPORT_FILES_COLUMNS)})")
+    cur.execute(
+        f"create table {new} ({', '.join(f'{quote(n)} {t}' for n, t in _EXPORT_FILES_COLUMNS)})"
+    )
     names = [n for n, _ in _EXPORT_FILES_COLUMNS]
     for f in export.files.values():
         cur.execute(

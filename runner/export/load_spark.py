@@ -51,7 +51,9 @@ def _raw_column(column: Column, source: str | None) -> str:
     if source is None:
         return f"cast(null as {sql_type}) as {q(column.name)}"
     value = _clean(source)
-    return f"{value if sql_type == 'string' else f'cast({value} as {sql_type})'} as {q(column.name)}"
+    return (
+        f"{value if sql_type == 'string' else f'cast({value} as {sql_type})'} as {q(column.name)}"
+    )
 
 
 def _read(spark: Any, export_file: ExportFile) -> Any:
@@ -80,15 +82,23 @@ def _read(spark: Any, export_file: ExportFile) -> Any:
 
 def _table_frame(spark: Any, table: Table, export_file: ExportFile | None) -> Any:
     if export_file is None:
-        return spark.sql(f"select {', '.join(_raw_column(c, None) for c in table.columns)} where false")
+        return spark.sql(
+            f"select {', '.join(_raw_column(c, None) for c in table.columns)} where false"
+        )
     hmap = map_headers(table, list(export_file.headers))
-    columns = [_raw_column(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None) for c in table.columns]
+    columns = [
+        _raw_column(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None)
+        for c in table.columns
+    ]
     columns += [f"{_clean(f'c{pos}')} as {q(name)}" for pos, name in hmap.extras]
     return _read(spark, export_file).selectExpr(*columns)
 
 
 def _export_files_frame(spark: Any, export: ValidatedExport) -> Any:
-    rows = [(f.table, f.path.name, f.format, int(f.rows), f.sha256 or None) for f in export.files.values()]
+    rows = [
+        (f.table, f.path.name, f.format, int(f.rows), f.sha256 or None)
+        for f in export.files.values()
+    ]
     return spark.createDataFrame(
         rows, "table_name string, file_name string, format string, rows bigint, sha256 string"
     )
@@ -99,7 +109,9 @@ def load_spark(spark: Any, export: ValidatedExport, database: str) -> None:
     if not export.ok:
         raise ValueError(f"refusing to load an export with {len(export.problems)} problem(s)")
     spark.sql(f"create database if not exists {q(database)}")
-    frames = {name: _table_frame(spark, table, export.files.get(name)) for name, table in TABLES.items()}
+    frames = {
+        name: _table_frame(spark, table, export.files.get(name)) for name, table in TABLES.items()
+    }
     frames["export_files"] = _export_files_frame(spark, export)
     for name, frame in frames.items():
         frame.write.format("parquet").mode("overwrite").saveAsTable(f"{q(database)}.{q(name)}")

@@ -57,7 +57,14 @@ class ManifestCheck:
 
     def _problem(self, detail: str) -> None:
         self.add(
-            Problem(MANIFEST_FILE, None, None, None, f'JSON {{"exported_at": …, "files": {{…}}}} ({detail})', kind=Kind.MANIFEST)
+            Problem(
+                MANIFEST_FILE,
+                None,
+                None,
+                None,
+                f'JSON {{"exported_at": …, "files": {{…}}}} ({detail})',
+                kind=Kind.MANIFEST,
+            )
         )
 
     def _read(self) -> dict | None:
@@ -92,7 +99,17 @@ class ManifestCheck:
         )
         if not isinstance(value, str):
             found = f"a JSON {type(value).__name__.replace('str', 'string').replace('int', 'number').replace('float', 'number')}"
-            self.add(Problem(MANIFEST_FILE, None, "exported_at", found, expected, kind=Kind.MANIFEST, masked=True))
+            self.add(
+                Problem(
+                    MANIFEST_FILE,
+                    None,
+                    "exported_at",
+                    found,
+                    expected,
+                    kind=Kind.MANIFEST,
+                    masked=True,
+                )
+            )
             return None
         text = value.strip()
         date = None
@@ -102,7 +119,17 @@ class ManifestCheck:
             except ValueError:
                 date = None
         if date is None:
-            self.add(Problem(MANIFEST_FILE, None, "exported_at", shape(text), expected, kind=Kind.MANIFEST, masked=True))
+            self.add(
+                Problem(
+                    MANIFEST_FILE,
+                    None,
+                    "exported_at",
+                    shape(text),
+                    expected,
+                    kind=Kind.MANIFEST,
+                    masked=True,
+                )
+            )
             return None
         if date > self.today + CLOCK_SKEW:
             self.add(
@@ -135,24 +162,56 @@ class ManifestCheck:
             return
         have_sha = self.hash_of(name)
         if have_sha is None:
-            self.add(Problem(name, None, None, "listed in manifest.json", "the file to be in the export", kind=Kind.MANIFEST))
+            self.add(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "listed in manifest.json",
+                    "the file to be in the export",
+                    kind=Kind.MANIFEST,
+                )
+            )
             return
         entry = entry if isinstance(entry, dict) else {}
         rows = entry.get("rows")
         if rows is not None:
             if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
-                self.add(Problem(name, None, None, "manifest.json rows is not a whole number", "rows: N", kind=Kind.MANIFEST))
+                self.add(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        "manifest.json rows is not a whole number",
+                        "rows: N",
+                        kind=Kind.MANIFEST,
+                    )
+                )
             else:
                 have = self.record_counts.get(name)
                 if have is not None and have != rows:
                     self.add(
-                        Problem(name, None, None, f"{have} data rows", f"{rows} rows, as manifest.json says", kind=Kind.MANIFEST)
+                        Problem(
+                            name,
+                            None,
+                            None,
+                            f"{have} data rows",
+                            f"{rows} rows, as manifest.json says",
+                            kind=Kind.MANIFEST,
+                        )
                     )
         sha = entry.get("sha256")
         if sha is not None:
             if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
                 self.add(
-                    Problem(name, None, None, "manifest.json sha256 is not 64 hex digits", "sha256: a SHA-256 hex digest", kind=Kind.MANIFEST)
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        "manifest.json sha256 is not 64 hex digits",
+                        "sha256: a SHA-256 hex digest",
+                        kind=Kind.MANIFEST,
+                    )
                 )
             elif have_sha != sha.lower():
                 self.add(

@@ -94,7 +94,11 @@ class Problem:
             return ""
         if self.personal or self.masked:
             return self.value
-        text = self.value if len(self.value) <= VALUE_SHOWN_CHARS else self.value[:VALUE_SHOWN_CHARS] + "…"
+        text = (
+            self.value
+            if len(self.value) <= VALUE_SHOWN_CHARS
+            else self.value[:VALUE_SHOWN_CHARS] + "…"
+        )
         return repr(text)
 
     def detail(self) -> str:

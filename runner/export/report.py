@@ -22,7 +22,10 @@ def problem_lines(export: ValidatedExport) -> list[str]:
         shown: dict[tuple[str | None, str], int] = defaultdict(int)
         for p in problems:
             shown[(p.column, p.kind)] += 1
-        total = sum(max(n, export.problem_totals.get((file, col, kind), 0)) for (col, kind), n in shown.items())
+        total = sum(
+            max(n, export.problem_totals.get((file, col, kind), 0))
+            for (col, kind), n in shown.items()
+        )
         lines.append(f"{file}: {total} problem{'s' if total != 1 else ''}")
         emitted: dict[tuple[str | None, str], int] = defaultdict(int)
         for p in problems:

@@ -25,7 +25,9 @@ class Seeded:
 
 
 SEEDED = {
-    "appointments": Seeded("schedule_type_name", "schedule_types", "schedule_type_name", "service other"),
+    "appointments": Seeded(
+        "schedule_type_name", "schedule_types", "schedule_type_name", "service other"
+    ),
     "encounters": Seeded("template_name", "encounter_templates", "template_name", "event unknown"),
 }
 
@@ -36,7 +38,11 @@ def seed_names(seed: str) -> tuple[str, ...]:
     from runner.dbt import project_dir
 
     with (project_dir() / "seeds" / f"{seed}.csv").open(newline="", encoding="utf-8") as fh:
-        return tuple(sorted({(row.get(SEED_COLUMNS[seed]) or "").strip().lower() for row in csv.DictReader(fh)}))
+        return tuple(
+            sorted(
+                {(row.get(SEED_COLUMNS[seed]) or "").strip().lower() for row in csv.DictReader(fh)}
+            )
+        )
 
 
 SEED_COLUMNS = {s.seed: s.seed_column for s in SEEDED.values()}

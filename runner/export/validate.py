@@ -28,9 +28,24 @@ from pathlib import Path
 
 import duckdb
 
-from runner.contract import FILE_SUFFIXES, MANIFEST_FILE, PATTERN_BY_TYPE, TABLES, Column, ColumnType, Table
+from runner.contract import (
+    FILE_SUFFIXES,
+    MANIFEST_FILE,
+    PATTERN_BY_TYPE,
+    TABLES,
+    Column,
+    ColumnType,
+    Table,
+)
 from runner.export import boundary, unknown_names
-from runner.export.headers import HeaderMap, describe_field, describe_header, map_headers, read_csv_sql, sql_string
+from runner.export.headers import (
+    HeaderMap,
+    describe_field,
+    describe_header,
+    map_headers,
+    read_csv_sql,
+    sql_string,
+)
 from runner.export.manifest import ManifestCheck
 from runner.export.problems import Kind, Problem, mask_personal, shape, shown_identifier
 
@@ -43,7 +58,14 @@ BLANK_LINES_RUN = 10_000
 _BLANK_RUNS = (b"\n" * BLANK_LINES_RUN, b"\r\n" * BLANK_LINES_RUN)
 _CHUNK = 1 << 22
 
-__all__ = ["Kind", "Problem", "ExportFile", "ValidatedExport", "validate_export", "LISTED_PER_GROUP"]
+__all__ = [
+    "Kind",
+    "Problem",
+    "ExportFile",
+    "ValidatedExport",
+    "validate_export",
+    "LISTED_PER_GROUP",
+]
 
 
 @dataclass(frozen=True)
@@ -193,13 +215,19 @@ def _read_head(path: Path) -> _Head:
     if not body.strip(b" \t\r\n"):
         return _Head(headers=None, bom=bom)
     if len(raw) == _HEAD_BYTES and b"\n" not in body:
-        return _Head(headers=None, bom=bom, unreadable=f"a header row shorter than {_HEAD_BYTES:,} bytes")
+        return _Head(
+            headers=None, bom=bom, unreadable=f"a header row shorter than {_HEAD_BYTES:,} bytes"
+        )
     text = body.decode("utf-8", errors="replace")
     try:
         record = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error:
         # e.g. a field over csv.field_size_limit() (128 KiB): not a header
-        return _Head(headers=None, bom=bom, unreadable=f"header fields of at most {csv.field_size_limit():,} characters")
+        return _Head(
+            headers=None,
+            bom=bom,
+            unreadable=f"header fields of at most {csv.field_size_limit():,} characters",
+        )
     if not any(h.strip() for h in record):
         return _Head(headers=None, bom=bom)
     bad_at = None
@@ -280,7 +308,9 @@ def _write_sheet(wb, target: Path) -> tuple[list[str] | None, int, str | None]: 
     n = 0
     pending_blank = 0
     with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare \r in a cell stays in its field
+        writer = csv.writer(
+            out, lineterminator="\n", quoting=csv.QUOTE_ALL
+        )  # a bare \r in a cell stays in its field
         writer.writerow(headers)
         for row in rows:
             cells = [_cell_text(c) for c in row]
@@ -333,7 +363,9 @@ def _maybe_bad_sql(column: Column, raw: str) -> str | None:
     ok = _ok_value_sql(column, raw)
     if ok is None:
         # blank = only (Unicode) spaces: such a value starts with a character outside printable ASCII
-        return f"({raw} is null or ascii({raw}) not between 33 and 126)" if column.required else None
+        return (
+            f"({raw} is null or ascii({raw}) not between 33 and 126)" if column.required else None
+        )
     if column.required:
         return f"not coalesce({ok}, false)"
     return f"({raw} is not null and not coalesce({ok}, false))"
@@ -393,8 +425,20 @@ class _Checker:
         present = boundary.entries(self.export_dir)
         for name in sorted(present):
             what = boundary.not_regular(present[name])
-            if what and (name == MANIFEST_FILE or any(name == t + s for t in TABLES for s in FILE_SUFFIXES)):
-                self.add(Problem(name, None, None, what, boundary.EXPECTED, kind=Kind.NOT_REGULAR, masked=True))
+            if what and (
+                name == MANIFEST_FILE or any(name == t + s for t in TABLES for s in FILE_SUFFIXES)
+            ):
+                self.add(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        what,
+                        boundary.EXPECTED,
+                        kind=Kind.NOT_REGULAR,
+                        masked=True,
+                    )
+                )
         for name, table in TABLES.items():
             candidates = [name + s for s in FILE_SUFFIXES]
             known_names.update(candidates)
@@ -432,7 +476,9 @@ class _Checker:
                 self.notices.append(f"{name}: no file delivered; loaded as an empty table")
         ignored = sorted(n for n in present if n not in known_names and not n.startswith("."))
         if ignored:
-            shown = ", ".join(repr(n)[:60] for n in ignored[:20]) + (f", … {len(ignored) - 20} more" if len(ignored) > 20 else "")
+            shown = ", ".join(repr(n)[:60] for n in ignored[:20]) + (
+                f", … {len(ignored) - 20} more" if len(ignored) > 20 else ""
+            )
             self.notices.append(f"files not in the contract, ignored: {shown}")
         return chosen
 
@@ -448,13 +494,24 @@ class _Checker:
                 self.add(Problem(fname, None, None, None, bad, kind=Kind.BAD_WORKBOOK))
                 return
             head = _Head(headers=headers)
-            self.notices.append(f"{fname}: Excel workbook converted to CSV (date cells as YYYY-MM-DD)")
+            self.notices.append(
+                f"{fname}: Excel workbook converted to CSV (date cells as YYYY-MM-DD)"
+            )
         else:
             load_path = path
             try:
                 head = _read_head(path)
             except (OSError, EOFError) as err:  # e.g. a .csv.gz that is not gzip
-                self.add(Problem(fname, None, None, None, f"a readable {fmt} file ({type(err).__name__})", kind=Kind.MALFORMED))
+                self.add(
+                    Problem(
+                        fname,
+                        None,
+                        None,
+                        None,
+                        f"a readable {fmt} file ({type(err).__name__})",
+                        kind=Kind.MALFORMED,
+                    )
+                )
                 return
             if fmt == "csv.gz":
                 self.notices.append(f"{fname}: gzip-compressed CSV")
@@ -471,7 +528,14 @@ class _Checker:
             return
         if head.bad_utf8_at is not None:
             self.add(
-                Problem(fname, None, None, f"byte {head.bad_utf8_at} of the header row", "UTF-8 text", kind=Kind.ENCODING)
+                Problem(
+                    fname,
+                    None,
+                    None,
+                    f"byte {head.bad_utf8_at} of the header row",
+                    "UTF-8 text",
+                    kind=Kind.ENCODING,
+                )
             )
             return
         if head.bom:
@@ -503,10 +567,24 @@ class _Checker:
             ).fetchall()[0]  # fetchall: the rejects table exists once the result is consumed
         except duckdb.Error as err:
             # Not the message: DuckDB quotes the offending line, which may hold personal data.
-            self.add(Problem(fname, None, None, None, f"a readable CSV file ({type(err).__name__})", kind=Kind.MALFORMED))
+            self.add(
+                Problem(
+                    fname,
+                    None,
+                    None,
+                    None,
+                    f"a readable CSV file ({type(err).__name__})",
+                    kind=Kind.MALFORMED,
+                )
+            )
             return
         good = counts[0]
-        rejected = [r for (r,) in self.con.execute(f"select distinct line - 1 from {rel}_errors order by 1").fetchall()]
+        rejected = [
+            r
+            for (r,) in self.con.execute(
+                f"select distinct line - 1 from {rel}_errors order by 1"
+            ).fetchall()
+        ]
         rows = good + len(rejected)
         self.record_counts[fname] = rows
         rowmap = _RowMap(rejected)
@@ -515,11 +593,17 @@ class _Checker:
         n_value = len(checks)
         failing = [c for c, n in zip(checks, counts[1 : 1 + n_value]) if n]
         unique_checks = [c for c in checks if c.key]
-        failing_unique = [c for c, n in zip(unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)]) if n]
+        failing_unique = [
+            c
+            for c, n in zip(unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)])
+            if n
+        ]
         repeated_pairs = bool(pairs) and bool(counts[-1])
         if counts[unknown_at] and not rejected:
             source = read_csv_sql(str(load_path), len(headers))
-            self.notices.append(unknown_names.notice(self.con, table.name, fname, source, hmap.positions))
+            self.notices.append(
+                unknown_names.notice(self.con, table.name, fname, source, hmap.positions)
+            )
         # Pass 2, only for a file with something to point at: a table whose rowid is file order.
         if failing or failing_unique or repeated_pairs:
             self.con.execute(
@@ -592,11 +676,16 @@ class _Checker:
                     )
                 )
             else:
-                self.notices.append(f"{fname}: optional column {column.name} is absent (loaded as empty)")
-        renamed = [h for h in headers if h != h.strip().lower() and h.strip().lower() in table.column_names]
+                self.notices.append(
+                    f"{fname}: optional column {column.name} is absent (loaded as empty)"
+                )
+        renamed = [
+            h for h in headers if h != h.strip().lower() and h.strip().lower() in table.column_names
+        ]
         if renamed:
             self.notices.append(
-                f"{fname}: header names matched ignoring case and spaces: " + ", ".join(repr(h) for h in renamed)
+                f"{fname}: header names matched ignoring case and spaces: "
+                + ", ".join(repr(h) for h in renamed)
             )
         if hmap.extras:
             # A header missing a required column may be a data row: extras by position only.
@@ -606,7 +695,9 @@ class _Checker:
             ]
             more = f", … {len(hmap.extras) - 30} more" if len(hmap.extras) > 30 else ""
             self.notices.append(
-                f"{fname}: extra column(s) kept in the raw layer, ignored by the models: " + ", ".join(shown) + more
+                f"{fname}: extra column(s) kept in the raw layer, ignored by the models: "
+                + ", ".join(shown)
+                + more
             )
         return ok
 
@@ -620,7 +711,10 @@ class _Checker:
         """
         for row, error_type, byte_position, column_idx, total in self.con.execute(sql).fetchall():
             if error_type in ("INVALID ENCODING", "INVALID UNICODE"):
-                kind, value = Kind.ENCODING, f"invalid byte sequence near byte {byte_position} of the file"
+                kind, value = (
+                    Kind.ENCODING,
+                    f"invalid byte sequence near byte {byte_position} of the file",
+                )
                 expected = "UTF-8 text"
             else:
                 kind = Kind.MALFORMED
@@ -630,7 +724,9 @@ class _Checker:
                     expected = f"{width} fields, like the header"
             self.add(Problem(fname, row, None, value, expected, kind=kind))
             if total > LISTED_PER_GROUP:
-                self.totals[(fname, None, kind)] = self.totals.get((fname, None, kind), 0) + int(total)
+                self.totals[(fname, None, kind)] = self.totals.get((fname, None, kind), 0) + int(
+                    total
+                )
 
     def _value_checks(self, table: Table, hmap: HeaderMap) -> list[_Check]:
         checks: list[_Check] = []
@@ -671,10 +767,17 @@ class _Checker:
         return f"(trim(c{cid}) || chr(31) || lower(nullif(trim(c{gname}), '')))"
 
     def _locate_values(
-        self, table: Table, fname: str, rel: str, failing: list[_Check], failing_unique: list[_Check], rowmap: _RowMap
+        self,
+        table: Table,
+        fname: str,
+        rel: str,
+        failing: list[_Check],
+        failing_unique: list[_Check],
+        rowmap: _RowMap,
     ) -> None:
         parts = [
-            f"select {c.index} as col, {c.kind_sql} as kind, rowid as rid, {c.shown} as val from {rel}" for c in failing
+            f"select {c.index} as col, {c.kind_sql} as kind, rowid as rid, {c.shown} as val from {rel}"
+            for c in failing
         ]
         for c in failing_unique:
             parts.append(
@@ -688,7 +791,7 @@ class _Checker:
             return
         sql = f"""
             select col, kind, rid, val, count(*) over (partition by col, kind) as total
-            from ({' union all '.join(parts)}) where kind is not null
+            from ({" union all ".join(parts)}) where kind is not null
             qualify row_number() over (partition by col, kind order by rid) <= {LISTED_PER_GROUP}
             order by col, kind, rid
         """
@@ -710,7 +813,18 @@ class _Checker:
             elif value is not None:
                 value = shape(value)  # never the value itself: a shifted row puts names anywhere
             personal = column.pii and value is not None
-            self.add(Problem(fname, row, column.name, value, expected, kind=kind, personal=personal, masked=masked and not personal))
+            self.add(
+                Problem(
+                    fname,
+                    row,
+                    column.name,
+                    value,
+                    expected,
+                    kind=kind,
+                    personal=personal,
+                    masked=masked and not personal,
+                )
+            )
             if total > LISTED_PER_GROUP:
                 self.totals[(fname, column.name, kind)] = int(total)
 
@@ -752,7 +866,15 @@ class _Checker:
         for fname, scan in scans.items():
             if scan.nul_at is not None:
                 self.add(
-                    Problem(fname, None, None, f"a NUL byte at byte {scan.nul_at:,} of the CSV text", "text without NUL bytes (a database cannot store them)", kind=Kind.NUL_BYTE, masked=True)
+                    Problem(
+                        fname,
+                        None,
+                        None,
+                        f"a NUL byte at byte {scan.nul_at:,} of the CSV text",
+                        "text without NUL bytes (a database cannot store them)",
+                        kind=Kind.NUL_BYTE,
+                        masked=True,
+                    )
                 )
             if scan.blank_run_at is not None:
                 self.add(
@@ -767,7 +889,9 @@ class _Checker:
                 )
 
 
-def validate_export(export_dir: Path, workdir: Path, today: dt.date | None = None) -> ValidatedExport:
+def validate_export(
+    export_dir: Path, workdir: Path, today: dt.date | None = None
+) -> ValidatedExport:
     """Check every file of the export against the contract; all problems at once.
     `today` is the run's own date (manifest exported_at may not be after it + 1 day)."""
     export_dir = Path(export_dir)
@@ -777,7 +901,11 @@ def validate_export(export_dir: Path, workdir: Path, today: dt.date | None = Non
     checker = _Checker(export_dir, workdir)
     try:
         if not export_dir.is_dir():
-            checker.add(Problem(str(export_dir), None, None, None, "an export folder", kind=Kind.MISSING_FILE))
+            checker.add(
+                Problem(
+                    str(export_dir), None, None, None, "an export folder", kind=Kind.MISSING_FILE
+                )
+            )
             return ValidatedExport(export_dir, {}, checker.notices, checker.problems)
         chosen = checker.discover()
         with ThreadPoolExecutor(max_workers=1) as pool:

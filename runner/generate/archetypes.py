@@ -90,8 +90,16 @@ def identity(g: Gen, c: Cust, adult: bool = False) -> None:
 # --- archetypes that hit no rule --------------------------------------------------------------
 
 
-def therapy(g: Gen, c: Cust, last: int | None = None, n: int | None = None, future: int | None = None,
-            status: str = "active", icbt: bool | None = None, group: bool = True) -> int:
+def therapy(
+    g: Gen,
+    c: Cust,
+    last: int | None = None,
+    n: int | None = None,
+    future: int | None = None,
+    status: str = "active",
+    icbt: bool | None = None,
+    group: bool = True,
+) -> int:
     """In therapy, 1..11 sessions attended, the last within 3 months. Returns the first session's day."""
     if last is None:
         last = -g.ri(0, min(70, -g.m3 - 3))
@@ -122,8 +130,14 @@ def therapy_waiting(g: Gen, c: Cust, status: str = "active", missed: bool | None
     c.status = status
 
 
-def icbt(g: Gen, c: Cust, last: int | None = None, n: int | None = None, status: str = "active",
-         group: bool = True) -> int:
+def icbt(
+    g: Gen,
+    c: Cust,
+    last: int | None = None,
+    n: int | None = None,
+    status: str = "active",
+    group: bool = True,
+) -> int:
     """Only iCBT; last activity within 3 months. Returns the first module's start."""
     if last is None:
         last = -g.ri(0, min(80, -g.m3 - 5))
@@ -143,8 +157,13 @@ def icbt(g: Gen, c: Cust, last: int | None = None, n: int | None = None, status:
     return start
 
 
-def group_therapy(g: Gen, c: Cust, start: int | None = None, attended: list[bool] | None = None,
-                  status: str = "active") -> None:
+def group_therapy(
+    g: Gen,
+    c: Cust,
+    start: int | None = None,
+    attended: list[bool] | None = None,
+    status: str = "active",
+) -> None:
     if start is None:
         start = g.ri(-41, 10)
     if attended is None:
@@ -158,21 +177,37 @@ def group_therapy(g: Gen, c: Cust, start: int | None = None, attended: list[bool
 def triage(g: Gen, c: Cust, created: int | None = None, status: str = "active") -> None:
     c.created = -g.ri(0, 7) if created is None else created
     if c.created <= -2 and g.chance(0.3):
-        g.appt(c, g.ri(c.created + 1, -1), 0, g.pick(MISSED), created=c.created, staff=g.pick(g.coordinators))
+        g.appt(
+            c,
+            g.ri(c.created + 1, -1),
+            0,
+            g.pick(MISSED),
+            created=c.created,
+            staff=g.pick(g.coordinators),
+        )
     g.appt(c, g.ri(0, 7), 0, g.pick(BOOKED), created=c.created, staff=g.pick(g.coordinators))
     c.group("Triage")
     c.status = status
 
 
-def graduated_therapy(g: Gen, c: Cust, n: int | None = None, last: int | None = None,
-                      grad_staff: str | None = None, status: str = "discharged") -> int:
+def graduated_therapy(
+    g: Gen,
+    c: Cust,
+    n: int | None = None,
+    last: int | None = None,
+    grad_staff: str | None = None,
+    status: str = "discharged",
+) -> int:
     n = (12 if g.chance(0.6) else g.ri(8, 11)) if n is None else n
     last = -g.ri(1, 1000) if last is None else last
     first = g.therapy_block(c, last, n)
     if grad_staff != "none":
         kind = grad_staff or ("Therapist" if g.chance(0.8) else "Coordinator")
-        staff = {"Therapist": c.therapist, "Coordinator": g.pick(g.coordinators),
-                 "Administrator": g.pick(g.admins)}[kind]
+        staff = {
+            "Therapist": c.therapist,
+            "Coordinator": g.pick(g.coordinators),
+            "Administrator": g.pick(g.admins),
+        }[kind]
         g.enc(c, min(0, last + g.ri(0, 7)), "Graduation Summary", staff=staff)
     g.intake(c, first, "Therapy")
     c.group("Graduated")
@@ -180,8 +215,14 @@ def graduated_therapy(g: Gen, c: Cust, n: int | None = None, last: int | None = 
     return last
 
 
-def graduated_group(g: Gen, c: Cust, start: int | None = None, n_att: int | None = None,
-                    summary: bool | None = None, status: str = "discharged") -> None:
+def graduated_group(
+    g: Gen,
+    c: Cust,
+    start: int | None = None,
+    n_att: int | None = None,
+    summary: bool | None = None,
+    status: str = "discharged",
+) -> None:
     start = -g.ri(50, 900) if start is None else start
     n_att = g.ri(3, 6) if n_att is None else n_att
     flags = [True] * n_att + [False] * (6 - n_att)
@@ -194,8 +235,16 @@ def graduated_group(g: Gen, c: Cust, start: int | None = None, n_att: int | None
     c.status = status
 
 
-def discharged(g: Gen, c: Cust, last: int | None = None, n: int | None = None, chases: int | None = None,
-               chase_after: int | None = None, status: str = "discharged", group: bool = True) -> int:
+def discharged(
+    g: Gen,
+    c: Cust,
+    last: int | None = None,
+    n: int | None = None,
+    chases: int | None = None,
+    chase_after: int | None = None,
+    status: str = "discharged",
+    group: bool = True,
+) -> int:
     """Therapy, then disengaged more than 3 months ago, chased twice or more, discharged. Returns last session."""
     last = -g.ri(-g.m3 + 10, 1000) if last is None else last
     n = g.ri(2, 11) if n is None else n
@@ -206,7 +255,12 @@ def discharged(g: Gen, c: Cust, last: int | None = None, n: int | None = None, c
         if d < 0:
             g.appt(c, d, 2, g.pick(MISSED), staff=c.therapist)
             after = d
-    _chase_and_discharge(g, c, after if chase_after is None else chase_after, g.ri(2, 3) if chases is None else chases)
+    _chase_and_discharge(
+        g,
+        c,
+        after if chase_after is None else chase_after,
+        g.ri(2, 3) if chases is None else chases,
+    )
     g.intake(c, first, "Therapy")
     if group:
         c.group("Discharged")
@@ -220,7 +274,9 @@ def _chase_and_discharge(g: Gen, c: Cust, after: int, n: int) -> None:
     g.enc(c, min(0, max(end, after + 1) + g.ri(0, 14)), "Discharge Summary")
 
 
-def discharged_never(g: Gen, c: Cust, created: int | None = None, chases: int | None = None) -> None:
+def discharged_never(
+    g: Gen, c: Cust, created: int | None = None, chases: int | None = None
+) -> None:
     c.created = -g.ri(-g.m3 + 20, 1000) if created is None else created
     for _ in range(g.ri(1, 2)):
         g.appt(c, c.created + g.ri(1, 10), 0, g.pick(MISSED), staff=g.pick(g.coordinators))
@@ -239,18 +295,30 @@ def discharged_icbt(g: Gen, c: Cust, last: int | None = None) -> None:
     c.status = "discharged"
 
 
-def referred(g: Gen, c: Cust, ref: int | None = None, record: bool = True, status: str | None = None) -> int:
+def referred(
+    g: Gen, c: Cust, ref: int | None = None, record: bool = True, status: str | None = None
+) -> int:
     ref = -g.ri(0, 900) if ref is None else ref
     g.intake(c, ref, "External referral", assess=g.chance(0.4))
     if record:
-        g.enc(c, ref, "External Referral", staff=g.pick(g.coordinators) if g.chance(0.7) else c.therapist)
+        g.enc(
+            c,
+            ref,
+            "External Referral",
+            staff=g.pick(g.coordinators) if g.chance(0.7) else c.therapist,
+        )
     c.group("Referred to External Services")
     c.status = status or ("discharged" if g.chance(0.7) else "inactive")
     return ref
 
 
-def pt_requested_end(g: Gen, c: Cust, began: str | None = None, request: int | None | bool = True,
-                     status: str | None = None) -> int:
+def pt_requested_end(
+    g: Gen,
+    c: Cust,
+    began: str | None = None,
+    request: int | None | bool = True,
+    status: str | None = None,
+) -> int:
     """began: 'therapy', 'icbt' or 'none' (triage and assessment only). Returns the last engagement day."""
     began = began or ("therapy" if g.chance(0.7) else "icbt")
     last = -g.ri(5, 900)
@@ -273,8 +341,13 @@ def pt_requested_end(g: Gen, c: Cust, began: str | None = None, request: int | N
     return last
 
 
-def sandbox(g: Gen, c: Cust, t: int | None = None, outcome: str | None = "Sandbox website",
-            status: str = "inactive") -> int:
+def sandbox(
+    g: Gen,
+    c: Cust,
+    t: int | None = None,
+    outcome: str | None = "Sandbox website",
+    status: str = "inactive",
+) -> int:
     t = -g.ri(1, 900) if t is None else t
     g.appt(c, t, 0, g.att(t), staff=g.pick(g.coordinators))
     if outcome is not None:
@@ -292,7 +365,9 @@ def parent_contact(g: Gen, c: Cust, status: str = "inactive") -> None:
         d = min(0, c.created + g.ri(1, 30))
         g.appt(c, d, 5, g.att(d) if d < 0 else "Confirmed", staff=g.pick(g.admins))
     if g.chance(0.2):
-        g.appt(c, min(-1, c.created + g.ri(1, 60)), 0, g.pick(CANCELLED), staff=g.pick(g.coordinators))
+        g.appt(
+            c, min(-1, c.created + g.ri(1, 60)), 0, g.pick(CANCELLED), staff=g.pick(g.coordinators)
+        )
     c.group("Parent Contact")
     c.status = status
 
@@ -311,11 +386,18 @@ TEST_IDENTITIES = (
 )
 
 
-def test_account(g: Gen, c: Cust, ident: tuple | None = None, status: str = "inactive", group: bool = True) -> None:
+def test_account(
+    g: Gen, c: Cust, ident: tuple | None = None, status: str = "inactive", group: bool = True
+) -> None:
     first, last, mail, warn = ident or g.pick(TEST_IDENTITIES)
     rf, rl = g.pick(V.ADULT_FIRST), g.pick(V.LAST_NAMES)
-    fmt = {"first": rf, "last": rl, "f": rf.lower(), "l": "".join(ch for ch in rl.lower() if ch.isalpha()),
-           "n": g.ri(1, 99)}
+    fmt = {
+        "first": rf,
+        "last": rl,
+        "f": rf.lower(),
+        "l": "".join(ch for ch in rl.lower() if ch.isalpha()),
+        "n": g.ri(1, 99),
+    }
     fmt["F"], fmt["L"] = fmt["f"].upper(), fmt["l"].upper()
     c.first, c.last = first.format(**fmt), last.format(**fmt)
     c.email = mail.format(**fmt)
@@ -324,7 +406,13 @@ def test_account(g: Gen, c: Cust, ident: tuple | None = None, status: str = "ina
     c.created = -g.ri(0, 1000)
     if g.chance(0.4):
         d = min(-1, c.created + g.ri(0, 20))
-        g.appt(c, d, g.pick((0, 1, 2)), g.pick(("Completed", "Cancelled", "Cancelled")), staff=c.therapist)
+        g.appt(
+            c,
+            d,
+            g.pick((0, 1, 2)),
+            g.pick(("Completed", "Cancelled", "Cancelled")),
+            staff=c.therapist,
+        )
     if group:
         c.group("Test")
     c.status = status

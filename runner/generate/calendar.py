@@ -33,12 +33,19 @@ class Calendar:
     def __init__(self, as_of: dt.date) -> None:
         self.as_of = as_of
         self.d0 = as_of.toordinal()
-        self.m3 = months_before(as_of, 3).toordinal() - self.d0  # negative: D-3 months as a day offset
-        self._dates = [dt.date.fromordinal(self.d0 + i).isoformat() for i in range(-BACK_DAYS, FWD_DAYS + 1)]
+        self.m3 = (
+            months_before(as_of, 3).toordinal() - self.d0
+        )  # negative: D-3 months as a day offset
+        self._dates = [
+            dt.date.fromordinal(self.d0 + i).isoformat() for i in range(-BACK_DAYS, FWD_DAYS + 1)
+        ]
         # dates of birth: 7..27 years before D
         self.dob_lo = -27 * 366
         self.dob_hi = -7 * 365
-        self._dob = [dt.date.fromordinal(self.d0 + i).isoformat() for i in range(self.dob_lo, self.dob_hi + 1)]
+        self._dob = [
+            dt.date.fromordinal(self.d0 + i).isoformat()
+            for i in range(self.dob_lo, self.dob_hi + 1)
+        ]
         self._adult_dob = [
             dt.date.fromordinal(self.d0 + i).isoformat() for i in range(-60 * 365, -30 * 365, 7)
         ]
@@ -54,10 +61,16 @@ class Calendar:
             hm = t.choice(slots)
             sec = t.randrange(60)
             form = t.choice(("T{}:{:02d}", " {}:{:02d}", "T{}:{:02d}", "T{}:{:02d}.{:06d}"))
-            forms.append(form.format(hm, sec, t.randrange(1_000_000)) if "{:06d}" in form else form.format(hm, sec))
+            forms.append(
+                form.format(hm, sec, t.randrange(1_000_000))
+                if "{:06d}" in form
+                else form.format(hm, sec)
+            )
         self.dt_suffixes = tuple(forms)
         # chart dates: mostly bare dates
-        self.chart_suffixes = ("",) * len(forms) + tuple(t.choice(forms) for _ in range(len(forms) // 2))
+        self.chart_suffixes = ("",) * len(forms) + tuple(
+            t.choice(forms) for _ in range(len(forms) // 2)
+        )
 
     @property
     def dates_from_back(self) -> list[str]:

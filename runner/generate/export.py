@@ -21,7 +21,9 @@ FIRST_ENCOUNTER_ID = 90_000_001
 PLANTED_FILE = "planted.csv"
 PLANTED_PER_CUSTOMER = 0.01  # at least one of every scenario, then 1% of customers
 FLUSH_EVERY = 2000  # customers
-CHART_MULT = 611953  # coprime with 9,000,000: chart numbers SBX1000000-SBX9999999, unique per customer
+CHART_MULT = (
+    611953  # coprime with 9,000,000: chart numbers SBX1000000-SBX9999999, unique per customer
+)
 
 
 def _staff(rng: random.Random, customers: int) -> tuple[list[str], dict[str, list[int]]]:
@@ -48,7 +50,9 @@ def _staff(rng: random.Random, customers: int) -> tuple[list[str], dict[str, lis
     return rows, pools
 
 
-def write_export(out: Path | str, customers: int, seed: int, as_of: dt.date) -> dict[str, tuple[int, str]]:
+def write_export(
+    out: Path | str, customers: int, seed: int, as_of: dt.date
+) -> dict[str, tuple[int, str]]:
     """Write the six export files, manifest.json and planted.csv into `out`. Returns {file: (rows, sha256)}."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,7 +78,8 @@ def write_export(out: Path | str, customers: int, seed: int, as_of: dt.date) -> 
     pk = 0
 
     c_buf, g_buf, a_buf, e_buf, i_buf = (
-        files[n].buf for n in ("customers", "customer_groups", "appointments", "encounters", "icbt_activity")
+        files[n].buf
+        for n in ("customers", "customer_groups", "appointments", "encounters", "icbt_activity")
     )
     p_buf = planted_f.buf
     dates = cal.dates_from_back
@@ -121,7 +126,9 @@ def write_export(out: Path | str, customers: int, seed: int, as_of: dt.date) -> 
         wq = warn_cache.get(w)
         if wq is None:
             wq = warn_cache[w] = csv_field(w)
-        created = dates[OFF + c.created] + (c.created_sfx if c.created_sfx is not None else dts[int(r() * n_dts)])
+        created = dates[OFF + c.created] + (
+            c.created_sfx if c.created_sfx is not None else dts[int(r() * n_dts)]
+        )
         c_buf.append(
             f"{cid},{f'SBX{(cid * CHART_MULT) % 9_000_000 + 1_000_000}' if c.chart is None else c.chart},{quoted(c.first)},{quoted(c.last)},{c.gender},{c.dob},{c.email},"
             f"{c.phone},{c.status},{c.branch},{created},{wq}\n"
@@ -148,7 +155,9 @@ def write_export(out: Path | str, customers: int, seed: int, as_of: dt.date) -> 
                 elif cr == BLANK:
                     created_s = ""
                 else:
-                    created_s = dates[OFF + cr] + (csfx if csfx is not None else dts[int(r() * n_dts)])
+                    created_s = dates[OFF + cr] + (
+                        csfx if csfx is not None else dts[int(r() * n_dts)]
+                    )
                 dur, st = st_text[stype]
                 a_buf.append(
                     f"{aid},{cid},{start},{dur},{status},{st},{staff if staff else ''},{branch},{created_s}\n"
@@ -164,8 +173,16 @@ def write_export(out: Path | str, customers: int, seed: int, as_of: dt.date) -> 
             c.icbt.sort(key=icbt_key)
             for module, st_day, s1, comp, s2, last, s3 in c.icbt:
                 started = dates[OFF + st_day] + (s1 if s1 is not None else dts[int(r() * n_dts)])
-                comp_s = "" if comp is None else dates[OFF + comp] + (s2 if s2 is not None else dts[int(r() * n_dts)])
-                last_s = "" if last is None else dates[OFF + last] + (s3 if s3 is not None else dts[int(r() * n_dts)])
+                comp_s = (
+                    ""
+                    if comp is None
+                    else dates[OFF + comp] + (s2 if s2 is not None else dts[int(r() * n_dts)])
+                )
+                last_s = (
+                    ""
+                    if last is None
+                    else dates[OFF + last] + (s3 if s3 is not None else dts[int(r() * n_dts)])
+                )
                 i_buf.append(f"{cid},{module},{started},{comp_s},{last_s}\n")
 
         if i % FLUSH_EVERY == FLUSH_EVERY - 1:

@@ -25,8 +25,25 @@ BLANK = -(10**7)  # appointment created: written empty (start stands in)
 
 class Cust:
     __slots__ = (
-        "created", "created_sfx", "status", "groups", "appts", "encs", "icbt", "first", "last",
-        "gender", "dob", "email", "phone", "warnings", "chart", "branch", "therapist", "planted", "adult",
+        "created",
+        "created_sfx",
+        "status",
+        "groups",
+        "appts",
+        "encs",
+        "icbt",
+        "first",
+        "last",
+        "gender",
+        "dob",
+        "email",
+        "phone",
+        "warnings",
+        "chart",
+        "branch",
+        "therapist",
+        "planted",
+        "adult",
     )
 
     def __init__(self) -> None:
@@ -81,10 +98,22 @@ class Gen:
         return self.pick(ATT_OLD if day < -45 else ATT_NEW)
 
     # --- rows --------------------------------------------------------------
-    def appt(self, c: Cust, day: int, stype: int, status: str, created=AUTO, sfx=None, staff=None, csfx=None) -> None:
+    def appt(
+        self,
+        c: Cust,
+        day: int,
+        stype: int,
+        status: str,
+        created=AUTO,
+        sfx=None,
+        staff=None,
+        csfx=None,
+    ) -> None:
         c.appts.append((day, sfx, status, stype, staff, created, csfx))
 
-    def enc(self, c: Cust, day: int, template: str, outcome: str = "", staff=None, sfx=None) -> None:
+    def enc(
+        self, c: Cust, day: int, template: str, outcome: str = "", staff=None, sfx=None
+    ) -> None:
         if staff is None:
             if template == V.T_NOTE or template == V.T_GRAD:
                 staff = c.therapist
@@ -94,12 +123,23 @@ class Gen:
                 staff = self.pick(self.coordinators)
         c.encs.append((day, sfx, template, outcome, staff))
 
-    def module(self, c: Cust, start: int, last: int | None, completed: int | None = None, name=None,
-               sfx=(None, None, None)) -> None:
-        c.icbt.append((name or self.pick(V.ICBT_MODULES), start, sfx[0], completed, sfx[1], last, sfx[2]))
+    def module(
+        self,
+        c: Cust,
+        start: int,
+        last: int | None,
+        completed: int | None = None,
+        name=None,
+        sfx=(None, None, None),
+    ) -> None:
+        c.icbt.append(
+            (name or self.pick(V.ICBT_MODULES), start, sfx[0], completed, sfx[1], last, sfx[2])
+        )
 
     # --- journey blocks ----------------------------------------------------
-    def intake(self, c: Cust, first_day: int, outcome: str, assess: bool = True, gap=(3, 14)) -> int:
+    def intake(
+        self, c: Cust, first_day: int, outcome: str, assess: bool = True, gap=(3, 14)
+    ) -> int:
         """Triage call (attended) and, when `assess`, an initial assessment, before `first_day`.
         Sets the customer's created date. Returns the triage call's day."""
         day = first_day
@@ -121,7 +161,9 @@ class Gen:
         c.created = first - self.ri(0, 10)
         return t
 
-    def therapy_block(self, c: Cust, last: int, n_att: int, p_miss: float = 0.14, note: float = 0.8) -> int:
+    def therapy_block(
+        self, c: Cust, last: int, n_att: int, p_miss: float = 0.14, note: float = 0.8
+    ) -> int:
         """n_att attended 1:1 sessions, the last on `last`, weekly going back (sometimes a fortnight),
         with missed and cancelled ones between. Returns the first session's day."""
         day = last
@@ -133,8 +175,13 @@ class Gen:
                 self.appt(c, day, V.THERAPY, self.pick(MISSED), staff=c.therapist)
             elif done and x < p_miss + 0.08:
                 # cancelled (or deleted) and rebooked a few days later
-                self.appt(c, day, V.THERAPY, "Deleted" if x < p_miss + 0.01 else self.pick(CANCELLED),
-                          staff=c.therapist)
+                self.appt(
+                    c,
+                    day,
+                    V.THERAPY,
+                    "Deleted" if x < p_miss + 0.01 else self.pick(CANCELLED),
+                    staff=c.therapist,
+                )
                 if day + 2 <= last:
                     if self.r() < 0.3:
                         self.appt(c, day + 2, V.THERAPY, self.pick(MISSED), staff=c.therapist)
@@ -149,8 +196,13 @@ class Gen:
                     self.enc(c, day, V.T_NOTE)
                 done += 1
             if self.r() < 0.2:  # a short admin call (review, letter, risk check): never engagement
-                self.appt(c, day - 1, V.ADMIN, self.att(day - 1) if self.r() < 0.85 else self.pick(CANCELLED),
-                          staff=c.therapist)
+                self.appt(
+                    c,
+                    day - 1,
+                    V.ADMIN,
+                    self.att(day - 1) if self.r() < 0.85 else self.pick(CANCELLED),
+                    staff=c.therapist,
+                )
             first = day
             day -= 14 if self.r() < 0.15 else 7
         return first

@@ -20,7 +20,9 @@ from runner.generate import vocab as V
 from runner.generate.calendar import Calendar
 from runner.generate.journeys import BLANK, Cust, Gen
 
-MIDNIGHT_BST = "T00:15:00+01:00"  # just after midnight, BST: a UTC conversion would give the day before
+MIDNIGHT_BST = (
+    "T00:15:00+01:00"  # just after midnight, BST: a UTC conversion would give the day before
+)
 LATE_UTC = "T23:45:00Z"
 
 SCENARIOS: list[Callable[[Gen, Cust], None]] = []
@@ -479,8 +481,12 @@ def sop41_day41_2(g, c):
 def sop41_cancelled_first(g, c):
     A.group_therapy(g, c, start=-38, attended=_flags(g, 2))
     g.appt(c, -45, V.GROUP, "Cancelled", staff=c.therapist)
-    c.near("SOP-41", "a cancelled session 45 days ago does not start the programme (real start day 38)")
-    c.near("SOP-40", "a cancelled session 45 days ago does not start the programme (real start day 38)")
+    c.near(
+        "SOP-41", "a cancelled session 45 days ago does not start the programme (real start day 38)"
+    )
+    c.near(
+        "SOP-40", "a cancelled session 45 days ago does not start the programme (real start day 38)"
+    )
 
 
 # --- SOP-50/52 iCBT -----------------------------------------------------------------------------
@@ -617,7 +623,10 @@ def sop70_never_began(g, c):
 @scenario
 def sop70_never_began_active(g, c):
     A.pt_requested_end(g, c, began="none", status="active")
-    c.hit("SOP-70", "asked to end after triage and a missed therapy session (status active: no SOP status)")
+    c.hit(
+        "SOP-70",
+        "asked to end after triage and a missed therapy session (status active: no SOP status)",
+    )
 
 
 @scenario
@@ -817,7 +826,9 @@ def sop90_commissioner_warning(g, c):
 @scenario
 def sop90_commissioner_domain_warned(g, c):
     A.discharged(g, c)
-    c.email = f"{c.last.lower().replace(' ', '').replace(chr(39), '')}{g.ri(1, 99)}@commissioner.nhs.uk"
+    c.email = (
+        f"{c.last.lower().replace(' ', '').replace(chr(39), '')}{g.ri(1, 99)}@commissioner.nhs.uk"
+    )
     c.warnings = "NHS commissioner"
     c.hit("SOP-90", "commissioner e-mail domain and warning, in Discharged")
 
@@ -825,7 +836,9 @@ def sop90_commissioner_domain_warned(g, c):
 @scenario
 def sop90_commissioner_domain_unwarned(g, c):
     A.therapy(g, c)
-    c.email = f"{c.last.lower().replace(' ', '').replace(chr(39), '')}{g.ri(1, 99)}@commissioner.nhs.uk"
+    c.email = (
+        f"{c.last.lower().replace(' ', '').replace(chr(39), '')}{g.ri(1, 99)}@commissioner.nhs.uk"
+    )
     c.warnings = ""
     c.hit("SOP-90", "commissioner e-mail domain, in Therapy")
     c.hit("SOP-91", "commissioner e-mail domain, no warning")
@@ -858,7 +871,7 @@ def sop90_subdomain(g, c):
 def sop90_attestation(g, c):
     A.discharged(g, c)
     c.email = f"attestation.{c.first.lower()}@gmail.com"
-    c.warnings = "Uses the name \"Admiral\"; meetings on Fridays"
+    c.warnings = 'Uses the name "Admiral"; meetings on Fridays'
     c.near("SOP-90", "'attestation', 'Admiral' and 'meetings' are not the words")
 
 
@@ -876,13 +889,24 @@ def sop91_no_warning(g, c):
 
 @scenario
 def sop91_other_warning(g, c):
-    A.test_account(g, c, ident=("{first}", "{last}", "{f}{n}@commissioner.nhs.uk", "NHS contact - do not book"))
+    A.test_account(
+        g, c, ident=("{first}", "{last}", "{f}{n}@commissioner.nhs.uk", "NHS contact - do not book")
+    )
     c.hit("SOP-91", "commissioner e-mail domain, warning without the word")
 
 
 @scenario
 def sop91_commissioning(g, c):
-    A.test_account(g, c, ident=("{first}", "{last}", "{l}.{f}@commissioner.nhs.uk", "Commissioning lead for the ICB"))
+    A.test_account(
+        g,
+        c,
+        ident=(
+            "{first}",
+            "{last}",
+            "{l}.{f}@commissioner.nhs.uk",
+            "Commissioning lead for the ICB",
+        ),
+    )
     c.hit("SOP-91", "warning says 'Commissioning' (not the word)")
 
 
@@ -894,13 +918,26 @@ def sop91_upper_domain(g, c):
 
 @scenario
 def sop91_warned(g, c):
-    A.test_account(g, c, ident=("{first}", "{last}", "{f}.{l}@commissioner.nhs.uk", "NHS commissioner - do not book"))
+    A.test_account(
+        g,
+        c,
+        ident=(
+            "{first}",
+            "{last}",
+            "{f}.{l}@commissioner.nhs.uk",
+            "NHS commissioner - do not book",
+        ),
+    )
     c.near("SOP-91", "domain and 'NHS commissioner' warning")
 
 
 @scenario
 def sop91_warned_plural(g, c):
-    A.test_account(g, c, ident=("{first}", "{last}", "{f}{n}@commissioner.nhs.uk", "COMMISSIONERS' shared account"))
+    A.test_account(
+        g,
+        c,
+        ident=("{first}", "{last}", "{f}{n}@commissioner.nhs.uk", "COMMISSIONERS' shared account"),
+    )
     c.near("SOP-91", "domain and 'COMMISSIONERS' warning")
 
 
@@ -912,7 +949,9 @@ def sop91_subdomain(g, c):
 
 @scenario
 def sop91_by_warning_only(g, c):
-    A.test_account(g, c, ident=("{first}", "{last}", "{f}{l}{n}@gmail.com", "Commissioner (personal e-mail)"))
+    A.test_account(
+        g, c, ident=("{first}", "{last}", "{f}{l}{n}@gmail.com", "Commissioner (personal e-mail)")
+    )
     c.near("SOP-91", "commissioner by warning only, not by domain")
 
 
@@ -921,7 +960,14 @@ def _therapy_offers(g: Gen, c: Cust, offers: list[tuple[int, int]]) -> None:
     """offers: (created day or BLANK, start day); all missed. Intake before the first."""
     first = min(s if cr == BLANK else min(cr, s) for cr, s in offers)
     for cr, s in offers:
-        g.appt(c, s, V.THERAPY, g.pick(("No Show", "No Show", "Late Cancel")), created=cr, staff=c.therapist)
+        g.appt(
+            c,
+            s,
+            V.THERAPY,
+            g.pick(("No Show", "No Show", "Late Cancel")),
+            created=cr,
+            staff=c.therapist,
+        )
     g.intake(c, first, "Therapy")
     _set_groups(c, "Therapy")
     c.status = "active"
@@ -985,7 +1031,9 @@ def sop101_long_gap_booked(g, c):
 def sop101_on_m3_midnight_bst(g, c):
     A.therapy(g, c, last=g.m3, future=0, icbt=False)
     _set_sfx(c, g.m3, V.THERAPY, MIDNIGHT_BST)
-    c.near("SOP-101", "last session on D-3m just after midnight +01:00 (UTC would be the day before)")
+    c.near(
+        "SOP-101", "last session on D-3m just after midnight +01:00 (UTC would be the day before)"
+    )
 
 
 @scenario
@@ -1147,8 +1195,11 @@ def dq01_today(g, c):
 
 def rules_covered() -> dict[str, dict[str, int]]:
     """rule_id -> {"hit": n scenarios, "near_miss": n scenarios} (for docs and tests)."""
-    g = Gen(random.Random(0), Calendar(dt.date(2026, 11, 20)),
-            {"Therapist": [1001], "Coordinator": [2001], "Administrator": [3001]})
+    g = Gen(
+        random.Random(0),
+        Calendar(dt.date(2026, 11, 20)),
+        {"Therapist": [1001], "Coordinator": [2001], "Administrator": [3001]},
+    )
     out: dict[str, dict[str, int]] = {}
     for fn in SCENARIOS:
         c = Cust()

@@ -46,8 +46,16 @@ LAST_NAMES = (
 LAST_NAMES = tuple(n.replace("da-Silva", "da Silva") for n in LAST_NAMES)
 
 EMAIL_DOMAINS = (
-    ("gmail.com", 34), ("hotmail.co.uk", 14), ("outlook.com", 14), ("yahoo.co.uk", 9), ("icloud.com", 10),
-    ("live.co.uk", 6), ("btinternet.com", 5), ("sky.com", 3), ("hotmail.com", 3), ("googlemail.com", 2),
+    ("gmail.com", 34),
+    ("hotmail.co.uk", 14),
+    ("outlook.com", 14),
+    ("yahoo.co.uk", 9),
+    ("icloud.com", 10),
+    ("live.co.uk", 6),
+    ("btinternet.com", 5),
+    ("sky.com", 3),
+    ("hotmail.com", 3),
+    ("googlemail.com", 2),
 )
 
 # Free-text Warnings blocks (as delivered). None may hold `commissioner`.
@@ -80,8 +88,15 @@ PARENT_WARNINGS = (
 BRANCHES = (("SBX-N", 45), ("SBX-S", 35), ("SBX-E", 12), ("SBX-W", 8))
 
 ICBT_MODULES = (
-    "Understanding Anxiety", "Managing Worry", "Healthy Thinking", "Sleep Well", "Building Self-Esteem",
-    "Exam Stress", "Coping with Low Mood", "Panic and Physical Symptoms", "Friendships and Bullying",
+    "Understanding Anxiety",
+    "Managing Worry",
+    "Healthy Thinking",
+    "Sleep Well",
+    "Building Self-Esteem",
+    "Exam Stress",
+    "Coping with Low Mood",
+    "Panic and Physical Symptoms",
+    "Friendships and Bullying",
     "Anger and Frustration",
 )
 

@@ -35,7 +35,9 @@ def main(argv: list[str]) -> None:
     print(f"import great_expectations: wall {t1 - t0:.1f} s, cpu {c1 - c0:.1f} s")
     print(f"run_expectations:          wall {t2 - t1:.1f} s, cpu {c2 - c1:.1f} s")
     print(f"total:                     wall {t2 - t0:.1f} s, cpu {c2 - c0:.1f} s")
-    print(f"{sum(s.evaluated for s in outcome.suites)} expectations in {len(outcome.suites)} suites; errors: {len(outcome.errors)}; docs: {run_dir / 'data-docs/index.html'}")
+    print(
+        f"{sum(s.evaluated for s in outcome.suites)} expectations in {len(outcome.suites)} suites; errors: {len(outcome.errors)}; docs: {run_dir / 'data-docs/index.html'}"
+    )
 
 
 if __name__ == "__main__":

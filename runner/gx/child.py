@@ -51,7 +51,10 @@ class GxChild:
             status, payload = self._to_child.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError):
             self._process.join(timeout=JOIN_SECONDS)
-            status, payload = "error", f"the Great Expectations process died (exit code {self._process.exitcode})"
+            status, payload = (
+                "error",
+                f"the Great Expectations process died (exit code {self._process.exitcode})",
+            )
         except BaseException:
             self._process.kill()  # the run was interrupted (SIGTERM/SIGINT): do not wait for GX
             raise
@@ -74,7 +77,12 @@ class GxChild:
 
 
 def run_gx_isolated(
-    url: str, run_dir: Path, rule_hits: dict[str, int], kwargs: dict[str, Any], out: Path, log_path: Path
+    url: str,
+    run_dir: Path,
+    rule_hits: dict[str, int],
+    kwargs: dict[str, Any],
+    out: Path,
+    log_path: Path,
 ) -> Any:
     """Start a child and run at once (no overlap): for callers without a dbt step."""
     return GxChild(run_dir, out, log_path).run(url, rule_hits, kwargs)
@@ -87,7 +95,11 @@ def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
     _die_with_parent()
     root = logging.getLogger()
     handler = logging.FileHandler(log_path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s [gx] %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ"))
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)-7s [gx] %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ"
+        )
+    )
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
@@ -105,7 +117,9 @@ def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
         conn.send(("ok", outcome))
         _fast_exit(conn)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, traceback to run.log
-        logging.getLogger("juvonno_dq.gx").error("Great Expectations failed:\n%s", traceback.format_exc())
+        logging.getLogger("juvonno_dq.gx").error(
+            "Great Expectations failed:\n%s", traceback.format_exc()
+        )
         try:
             conn.send(("error", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"))
         except OSError:

@@ -45,7 +45,9 @@ CDN_FILES: dict[str, str] = {
     "https://cdn.jsdelivr.net/npm/vega-embed@6": "vega-embed-6.29.0/vega-embed.min.js",
 }
 # GX's logos on S3 -> the copies GX itself ships in the site's static/images/.
-_S3_IMAGE = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([A-Za-z0-9_.-]+?)(\?[^\"')\s]*)?(?=[\"')\s])")
+_S3_IMAGE = re.compile(
+    r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([A-Za-z0-9_.-]+?)(\?[^\"')\s]*)?(?=[\"')\s])"
+)
 _S3_SUBSTITUTE = {"full_logo_dark.png": "logo-long.png"}
 _SRI = re.compile(r'\s+(?:integrity="[^"]*"|crossorigin="[^"]*")')
 # What would make a browser fetch: src/href of script/link/img, CSS url(), @import.
@@ -96,7 +98,10 @@ def external_references(site: Path) -> dict[str, list[str]]:
     """Per file (relative to site), what in it would still load from the network."""
     found: dict[str, list[str]] = {}
     for path in list(Path(site).rglob("*.html")) + list(Path(site).rglob("*.css")):
-        hits = [m.group(0)[:160] for m in _LOADS.finditer(path.read_text(encoding="utf-8", errors="replace"))]
+        hits = [
+            m.group(0)[:160]
+            for m in _LOADS.finditer(path.read_text(encoding="utf-8", errors="replace"))
+        ]
         if hits:
             found[path.relative_to(site).as_posix()] = hits
     return found

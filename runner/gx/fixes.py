@@ -38,7 +38,9 @@ def apply_gx_fixes() -> None:
 
 
 def _buffer_query_results() -> None:
-    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
+    from great_expectations.execution_engine.sqlalchemy_execution_engine import (
+        SqlAlchemyExecutionEngine,
+    )
 
     if getattr(SqlAlchemyExecutionEngine.execute_query, _MARK, False):
         return
@@ -67,7 +69,9 @@ def _duckdb_column_reflection() -> None:
     if getattr(dialect_cls.get_multi_columns, _MARK, False):
         return
 
-    def get_multi_columns(self, connection, schema=None, filter_names=None, scope=None, kind=None, **kw):  # type: ignore[no-untyped-def]
+    def get_multi_columns(
+        self, connection, schema=None, filter_names=None, scope=None, kind=None, **kw
+    ):  # type: ignore[no-untyped-def]
         query = sa.text(
             "select table_name, column_name, data_type, is_nullable, column_default "
             "from information_schema.columns where table_schema = :schema "

@@ -63,11 +63,21 @@ def _column_expectations(table: Table, column: Column) -> list[dict[str, Any]]:
     )
     if column.required:
         out.append(
-            _expectation("expect_column_values_to_not_be_null", {"column": name}, check="required", contract=source)
+            _expectation(
+                "expect_column_values_to_not_be_null",
+                {"column": name},
+                check="required",
+                contract=source,
+            )
         )
     if column.unique:
         out.append(
-            _expectation("expect_column_values_to_be_unique", {"column": name}, check="unique", contract=source)
+            _expectation(
+                "expect_column_values_to_be_unique",
+                {"column": name},
+                check="unique",
+                contract=source,
+            )
         )
     if column.type is ColumnType.ID:
         out.append(
@@ -169,7 +179,6 @@ def write_generated_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
     return written
 
 
-
 # --- the audit mart's shape (docs/ARCHITECTURE.md "Marts the other parts read") ----
 AUDIT_GROUP_FLAGS = (
     "in_no_group",
@@ -222,12 +231,23 @@ def audit_shape_suite() -> dict[str, Any]:
     bad = [f"{c} is null" for c in ("three_months_before_date", *AUDIT_BOOLEANS)]
     bad += [f"{c} is null or {c} < 0" for c in AUDIT_COUNTS]
     expectations = [
-        _expectation("expect_column_values_to_not_be_null", {"column": "customer_id"}, check="key", contract=source),
-        _expectation("expect_column_values_to_be_unique", {"column": "customer_id"}, check="one row per customer", contract=source),
+        _expectation(
+            "expect_column_values_to_not_be_null",
+            {"column": "customer_id"},
+            check="key",
+            contract=source,
+        ),
+        _expectation(
+            "expect_column_values_to_be_unique",
+            {"column": "customer_id"},
+            check="one row per customer",
+            contract=source,
+        ),
         _expectation(
             "unexpected_rows_expectation",
             {
-                "unexpected_rows_query": "select customer_id from {batch} where " + " or ".join(bad),
+                "unexpected_rows_query": "select customer_id from {batch} where "
+                + " or ".join(bad),
                 "description": "booleans and three_months_before_date never NULL; counts never NULL or negative",
             },
             check="no NULL flag or count, no negative count",

@@ -60,9 +60,15 @@ def audit_row(customer_id: int, group: str = "therapy", **facts: Any) -> dict[st
     row.update({c: False for c in AUDIT_BOOLEANS})
     row.update({c: 0 for c in AUDIT_COUNTS})
     status = {
-        "triage": "active", "therapy": "active", "icbt": "active", "group_therapy": "active",
-        "parent_contact": "inactive", "sandbox": "inactive", "test": "inactive",
-        "discharged": "discharged", "graduated": "discharged",
+        "triage": "active",
+        "therapy": "active",
+        "icbt": "active",
+        "group_therapy": "active",
+        "parent_contact": "inactive",
+        "sandbox": "inactive",
+        "test": "inactive",
+        "discharged": "discharged",
+        "graduated": "discharged",
     }.get(group or "", "discharged")
     row.update(
         customer_id=customer_id,
@@ -79,14 +85,21 @@ def audit_row(customer_id: int, group: str = "therapy", **facts: Any) -> dict[st
         three_months_before_date=THREE_MONTHS_BEFORE,
         began_treatment=True,
         end_requested=group == "pt_requested_end_of_services",
-        referral_date=AS_OF - dt.timedelta(days=30) if group == "referred_to_external_services" else None,
+        referral_date=AS_OF - dt.timedelta(days=30)
+        if group == "referred_to_external_services"
+        else None,
         graduated_formally=group == "graduated",
         chase_attempts=2 if group == "discharged" else 0,
         triage_outcome="Sandbox website" if group == "sandbox" else None,
     )
     if group == "therapy":
-        row.update(therapy_attended=3, therapy_offers=4, last_therapy_attended_date=AS_OF - dt.timedelta(days=10),
-                   last_therapy_offer_date=AS_OF - dt.timedelta(days=10), last_engagement_date=AS_OF - dt.timedelta(days=10))
+        row.update(
+            therapy_attended=3,
+            therapy_offers=4,
+            last_therapy_attended_date=AS_OF - dt.timedelta(days=10),
+            last_therapy_offer_date=AS_OF - dt.timedelta(days=10),
+            last_engagement_date=AS_OF - dt.timedelta(days=10),
+        )
     if group == "icbt":
         row.update(icbt_started=1, last_engagement_date=AS_OF - dt.timedelta(days=10))
     if group == "sandbox" or group == "parent_contact":
@@ -108,33 +121,62 @@ AUDIT_RULES: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "SOP-04": lambda r: r["group_count"] >= 2,
     "SOP-05": lambda r: r["has_unknown_group"],
     "SOP-10": lambda r: r["in_triage"] and r["days_in_group"] > 7,
-    "SOP-20": lambda r: r["in_discharged"] and r["last_engagement_date"] is not None
-    and r["last_engagement_date"] >= r["three_months_before_date"],
+    "SOP-20": lambda r: (
+        r["in_discharged"]
+        and r["last_engagement_date"] is not None
+        and r["last_engagement_date"] >= r["three_months_before_date"]
+    ),
     "SOP-21": lambda r: r["in_discharged"] and r["chase_attempts"] < 2,
-    "SOP-22": lambda r: r["in_discharged"] and (r["graduated_formally"] or r["therapy_attended"] >= 12),
+    "SOP-22": lambda r: (
+        r["in_discharged"] and (r["graduated_formally"] or r["therapy_attended"] >= 12)
+    ),
     "SOP-23": lambda r: r["in_discharged"] and r["referral_date"] is not None,
     "SOP-24": lambda r: r["in_discharged"] and r["end_requested"] and r["began_treatment"],
-    "SOP-30": lambda r: r["in_graduated"] and not r["graduated_formally"]
-    and not (r["group_programme_finished"] and r["group_attended"] > 2),
-    "SOP-40": lambda r: r["in_group_therapy"] and r["group_programme_finished"] and r["group_attended"] > 2,
-    "SOP-41": lambda r: r["in_group_therapy"] and r["group_programme_finished"] and r["group_attended"] <= 2,
+    "SOP-30": lambda r: (
+        r["in_graduated"]
+        and not r["graduated_formally"]
+        and not (r["group_programme_finished"] and r["group_attended"] > 2)
+    ),
+    "SOP-40": lambda r: (
+        r["in_group_therapy"] and r["group_programme_finished"] and r["group_attended"] > 2
+    ),
+    "SOP-41": lambda r: (
+        r["in_group_therapy"] and r["group_programme_finished"] and r["group_attended"] <= 2
+    ),
     "SOP-50": lambda r: r["in_icbt"] and r["therapy_offers"] >= 1,
-    "SOP-52": lambda r: r["in_icbt"]
-    and _older(r["last_engagement_date"] or r["created_date"], r["three_months_before_date"]),
+    "SOP-52": lambda r: (
+        r["in_icbt"]
+        and _older(r["last_engagement_date"] or r["created_date"], r["three_months_before_date"])
+    ),
     "SOP-60": lambda r: r["in_parent_contact"] and r["last_engagement_date"] is not None,
     "SOP-70": lambda r: r["in_pt_requested_end_of_services"] and not r["began_treatment"],
     "SOP-71": lambda r: r["in_pt_requested_end_of_services"] and not r["end_requested"],
     "SOP-80": lambda r: r["in_referred_to_external_services"] and r["referral_date"] is None,
-    "SOP-81": lambda r: r["in_referred_to_external_services"] and r["referral_date"] is not None
-    and r["last_engagement_date"] is not None and r["last_engagement_date"] > r["referral_date"],
+    "SOP-81": lambda r: (
+        r["in_referred_to_external_services"]
+        and r["referral_date"] is not None
+        and r["last_engagement_date"] is not None
+        and r["last_engagement_date"] > r["referral_date"]
+    ),
     "SOP-85": lambda r: r["in_sandbox"] and r["began_treatment"],
-    "SOP-86": lambda r: r["in_sandbox"] and (r["triage_outcome"] or "").strip().lower() != "sandbox website",
-    "SOP-90": lambda r: (r["is_test_like"] or r["is_commissioner"]) and not (r["in_test"] and r["group_count"] == 1),
+    "SOP-86": lambda r: (
+        r["in_sandbox"] and (r["triage_outcome"] or "").strip().lower() != "sandbox website"
+    ),
+    "SOP-90": lambda r: (
+        (r["is_test_like"] or r["is_commissioner"]) and not (r["in_test"] and r["group_count"] == 1)
+    ),
     "SOP-91": lambda r: r["is_commissioner_by_domain"] and not r["has_commissioner_warning"],
-    "SOP-100": lambda r: r["in_therapy"] and r["therapy_attended"] == 0 and r["therapy_offers"] >= 1
-    and _older(r["last_therapy_offer_date"], r["three_months_before_date"]),
-    "SOP-101": lambda r: r["in_therapy"] and r["therapy_attended"] >= 1
-    and _older(r["last_therapy_attended_date"], r["three_months_before_date"]),
+    "SOP-100": lambda r: (
+        r["in_therapy"]
+        and r["therapy_attended"] == 0
+        and r["therapy_offers"] >= 1
+        and _older(r["last_therapy_offer_date"], r["three_months_before_date"])
+    ),
+    "SOP-101": lambda r: (
+        r["in_therapy"]
+        and r["therapy_attended"] >= 1
+        and _older(r["last_therapy_attended_date"], r["three_months_before_date"])
+    ),
     "SOP-102": lambda r: r["in_therapy"] and r["therapy_attended"] >= 12,
     "SOP-103": lambda r: r["in_therapy"] and r["therapy_offers"] == 0,
     "SOP-110": lambda r: not r["status_matches_groups"],
@@ -171,6 +213,8 @@ def write_tiny_warehouse(
         rows = [tuple(r[c] for c in AUDIT_COLUMNS) for r in audit_rows]
         if rows:
             marks = ", ".join("?" for _ in AUDIT_COLUMNS)
-            con.executemany(f"insert into {schema_prefix}_sop.patient_group_audit values ({marks})", rows)
+            con.executemany(
+                f"insert into {schema_prefix}_sop.patient_group_audit values ({marks})", rows
+            )
     finally:
         con.close()

@@ -74,10 +74,14 @@ def one_per_date(points: Iterable[Point], before: dt.date) -> list[Point]:
     return [latest[d] for d in sorted(latest)]
 
 
-def check(kind: str, key: str, value: int, history: Iterable[Point], as_of: dt.date, s: Sensitivity) -> Check:
+def check(
+    kind: str, key: str, value: int, history: Iterable[Point], as_of: dt.date, s: Sensitivity
+) -> Check:
     baseline = [p.value for p in one_per_date(history, as_of)][-s.window :]
     if len(baseline) < s.min_history:
-        return Check(kind, key, value, "insufficient_history", None, None, None, None, len(baseline))
+        return Check(
+            kind, key, value, "insufficient_history", None, None, None, None, len(baseline)
+        )
     median = float(statistics.median(baseline))
     mad = float(statistics.median(abs(v - median) for v in baseline))
     scale = max(MAD_TO_SIGMA * mad, 1.0, s.relative_floor * abs(median))
@@ -115,7 +119,10 @@ def check_all(
         series.setdefault(str(row[key_field]), []).append(
             Point(_date(row["as_of_date"]), row.get("started_at"), int(row[value_field]))
         )
-    return [check(kind, key, int(value), series.get(key, []), as_of, s) for key, value in current.items()]
+    return [
+        check(kind, key, int(value), series.get(key, []), as_of, s)
+        for key, value in current.items()
+    ]
 
 
 def _date(value: Any) -> dt.date:

@@ -26,10 +26,16 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
 def newest_mtime(paths: Iterable[Path]) -> dt.datetime | None:
     times = [p.stat().st_mtime for p in paths if p.is_file()]
-    return dt.datetime.fromtimestamp(max(times), dt.timezone.utc).replace(microsecond=0) if times else None
+    return (
+        dt.datetime.fromtimestamp(max(times), dt.timezone.utc).replace(microsecond=0)
+        if times
+        else None
+    )
 
 
-def exported_at(manifest_value: str | None, files: Iterable[Path]) -> tuple[dt.datetime | None, str]:
+def exported_at(
+    manifest_value: str | None, files: Iterable[Path]
+) -> tuple[dt.datetime | None, str]:
     """(when, where it came from: "manifest", "file mtime" or "unknown")."""
     if manifest_value:
         parsed = parse_timestamp(manifest_value)
@@ -46,10 +52,18 @@ def read_folder(export_dir: Path) -> tuple[dt.datetime | None, str]:
     if manifest.is_file():
         try:
             doc = json.loads(manifest.read_text(encoding="utf-8-sig"))
-            value = doc.get("exported_at") if isinstance(doc, dict) and isinstance(doc.get("exported_at"), str) else None
+            value = (
+                doc.get("exported_at")
+                if isinstance(doc, dict) and isinstance(doc.get("exported_at"), str)
+                else None
+            )
         except (OSError, ValueError):
             value = None
-    data = [p for p in export_dir.iterdir() if p.name != MANIFEST and not p.name.startswith(".")] if export_dir.is_dir() else []
+    data = (
+        [p for p in export_dir.iterdir() if p.name != MANIFEST and not p.name.startswith(".")]
+        if export_dir.is_dir()
+        else []
+    )
     return exported_at(value, data)
 
 

@@ -74,16 +74,22 @@ def latest_run(out: Path) -> dict[str, Any] | None:
     }
 
 
-def check(export_dir: Path, out: Path, at: dt.datetime, due_by: dt.time, max_age_hours: float) -> Verdict:
+def check(
+    export_dir: Path, out: Path, at: dt.datetime, due_by: dt.time, max_age_hours: float
+) -> Verdict:
     due = due_time(at, due_by)
     when, source = exported.read_folder(export_dir) if export_dir.is_dir() else (None, "unknown")
     run = latest_run(out)
     v = Verdict(NOT_DUE if at < due else OK, at, due, when, source, run)
     age = exported.age_hours(when, at)
     if when is None:
-        v.lines.append(f"export folder {export_dir}: {'no files' if export_dir.is_dir() else 'not found'}")
+        v.lines.append(
+            f"export folder {export_dir}: {'no files' if export_dir.is_dir() else 'not found'}"
+        )
     else:
-        v.lines.append(f"export folder {export_dir}: exported at {exported.iso(when)} ({source}), {age:g} h ago")
+        v.lines.append(
+            f"export folder {export_dir}: exported at {exported.iso(when)} ({source}), {age:g} h ago"
+        )
     if run:
         v.lines.append(
             f"latest run {run['run_id']}: as of {run['as_of']}, {run['outcome']}, finished {run['finished_at']}, "
@@ -97,10 +103,14 @@ def check(export_dir: Path, out: Path, at: dt.datetime, due_by: dt.time, max_age
         v.status = MISSING
     elif when < due - dt.timedelta(hours=max_age_hours):
         v.status = STALE
-        v.lines.append(f"no new export since {exported.iso(due - dt.timedelta(hours=max_age_hours))} (max age {max_age_hours:g} h at the due time)")
+        v.lines.append(
+            f"no new export since {exported.iso(due - dt.timedelta(hours=max_age_hours))} (max age {max_age_hours:g} h at the due time)"
+        )
     elif run is None or _older(run.get("exported_at"), when):
         v.status = UNPROCESSED
-        v.lines.append("the export has arrived but no published run has read it (the nightly run did not happen or failed)")
+        v.lines.append(
+            "the export has arrived but no published run has read it (the nightly run did not happen or failed)"
+        )
     return v
 
 

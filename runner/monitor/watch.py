@@ -82,13 +82,23 @@ class Watch:
             "method": METHOD,
             "sensitivity": asdict(self.sensitivity),
             "flagged": [
-                {"kind": c.kind, "key": c.key, "value": c.value, "direction": c.direction, "median": c.median, "score": c.score}
+                {
+                    "kind": c.kind,
+                    "key": c.key,
+                    "value": c.value,
+                    "direction": c.direction,
+                    "median": c.median,
+                    "score": c.score,
+                }
                 for c in flagged
             ],
-            "insufficient_history": sum(1 for c in self.rule_checks if c.status == "insufficient_history"),
+            "insufficient_history": sum(
+                1 for c in self.rule_checks if c.status == "insufficient_history"
+            ),
         }
         summary["rule_status"] = {
-            s: sum(1 for r in summary.get("rules", []) if r.get("check_status") == s) for s in ("pass", "fail", "not_applicable")
+            s: sum(1 for r in summary.get("rules", []) if r.get("check_status") == s)
+            for s in ("pass", "fail", "not_applicable")
         }
         summary["previous"] = self._previous_counts(summary)
 
@@ -102,11 +112,16 @@ class Watch:
             "run_id": p.get("run_id"),
             "as_of": p.get("as_of"),
             "counts": before,
-            "deltas": {k: (now[k] - before[k]) if now[k] is not None and before[k] is not None else None for k in now},
+            "deltas": {
+                k: (now[k] - before[k]) if now[k] is not None and before[k] is not None else None
+                for k in now
+            },
         }
 
     # -- history ------------------------------------------------------------------
-    def history_rows(self, rows: Sequence[dict[str, Any]], summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def history_rows(
+        self, rows: Sequence[dict[str, Any]], summary: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
         by_rule = {r["rule_id"]: r for r in summary.get("rules", [])}
         out = []
         for row in rows:
@@ -126,7 +141,9 @@ class Watch:
             )
         return out
 
-    def file_rows(self, summary: Mapping[str, Any], started_at: dt.datetime) -> list[dict[str, Any]]:
+    def file_rows(
+        self, summary: Mapping[str, Any], started_at: dt.datetime
+    ) -> list[dict[str, Any]]:
         return [
             {
                 "run_id": summary["run_id"],
@@ -163,7 +180,9 @@ def observe(
         ):
             w.measures[str(m["rule_id"])] = m
     files = list(export.files.values())
-    w.exported_at, w.exported_at_source = exported.exported_at(export.manifest_exported_at, [f.path for f in files])
+    w.exported_at, w.exported_at_source = exported.exported_at(
+        export.manifest_exported_at, [f.path for f in files]
+    )
     w.export_age_hours = exported.age_hours(w.exported_at, started_at)
     w.fingerprint = exported.fingerprint(f.sha256 for f in files if f.sha256)
     if _exists(query, history.SCHEMA, history.TABLE):
@@ -181,7 +200,13 @@ def observe(
         )
         current = {f.table: int(f.rows) for f in files}
         w.file_checks = anomaly.check_all(
-            "file", current, rows, as_of, sensitivity, key_field="table_name", value_field="file_rows"
+            "file",
+            current,
+            rows,
+            as_of,
+            sensitivity,
+            key_field="table_name",
+            value_field="file_rows",
         )
     w.previous = read_previous_summary(out)
     return w
@@ -204,14 +229,21 @@ def _counts(s: Mapping[str, Any]) -> dict[str, int | None]:
         "rules_hit": sum(1 for r in rules if r.get("hits")),
         "customers": (s.get("worklist") or {}).get("customers"),
         "dbt_errors": len((s.get("dbt") or {}).get("errors") or []),
-        "gx_structural_failed": (gx.get("failed_suites", 0) - gx.get("failed_sop_suites", 0)) if gx.get("available") else None,
+        "gx_structural_failed": (gx.get("failed_suites", 0) - gx.get("failed_sop_suites", 0))
+        if gx.get("available")
+        else None,
     }
 
 
 def _anomaly(c: anomaly.Check | None) -> dict[str, Any] | None:
     if c is None or not c.is_anomaly:
         return None
-    return {"direction": c.direction, "median": c.median, "score": c.score, "baseline_dates": c.baseline_dates}
+    return {
+        "direction": c.direction,
+        "median": c.median,
+        "score": c.score,
+        "baseline_dates": c.baseline_dates,
+    }
 
 
 def _float(v: Any) -> float | None:
@@ -228,7 +260,9 @@ def trend_points(query: Query) -> list[dict[str, Any]]:
         "select run_id, as_of_date, started_at, rule_id, hits, export_fingerprint from juvonno_history.dq_run_history "
         "where outcome <> 'failed' order by started_at, run_id"
     )
-    latest: dict[str, dict[str, Any]] = {}  # as-of date -> its latest run's hits (rows come oldest first)
+    latest: dict[
+        str, dict[str, Any]
+    ] = {}  # as-of date -> its latest run's hits (rows come oldest first)
     prints: dict[str, set[str]] = {}
     run_ids: dict[str, set[str]] = {}
     for r in rows:
@@ -240,7 +274,13 @@ def trend_points(query: Query) -> list[dict[str, Any]]:
             latest[day] = {"run_id": r["run_id"], "hits": {}}
         latest[day]["hits"][str(r["rule_id"])] = int(r["hits"] or 0)
     return [
-        {"date": day, "rule_id": rule_id, "hits": hits, "runs": len(run_ids[day]), "reexported": len(prints.get(day, ())) > 1}
+        {
+            "date": day,
+            "rule_id": rule_id,
+            "hits": hits,
+            "runs": len(run_ids[day]),
+            "reexported": len(prints.get(day, ())) > 1,
+        }
         for day in sorted(latest)
         for rule_id, hits in sorted(latest[day]["hits"].items())
     ]

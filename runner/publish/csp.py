@@ -27,10 +27,14 @@ VENDORED_SCRIPTS = {"{{ table_library_js }}": "tabulator.min.js"}
 
 
 def source_hash(code: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
+    )
 
 
-def policy(script_hashes: list[str], handler_hashes: list[str] = (), *, local_files: bool = False) -> str:  # type: ignore[assignment]
+def policy(
+    script_hashes: list[str], handler_hashes: list[str] = (), *, local_files: bool = False
+) -> str:  # type: ignore[assignment]
     """The policy text. local_files: the page loads its own scripts, styles, images and
     fonts from files beside it (Data Docs), else everything is inline (report.html)."""
     own = "'self' file:" if local_files else ""
@@ -67,7 +71,9 @@ def report_script_hashes() -> list[str]:
             if code.strip() in VENDORED_SCRIPTS:
                 code = _vendored(VENDORED_SCRIPTS[code.strip()])
             elif "{{" in code or "{%" in code:
-                raise ValueError(f"{template.name}: an inline script with template code cannot have a fixed hash")
+                raise ValueError(
+                    f"{template.name}: an inline script with template code cannot have a fixed hash"
+                )
             hashes.append(source_hash(code))
     from runner.publish.report_watch import vega_sources  # the trend charts' inlined Vega
 

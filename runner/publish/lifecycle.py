@@ -18,9 +18,29 @@ EXCEPTION_PROBLEMS = ("juvonno_sop", "sop_exception_problems")
 
 # The worklist's lifecycle columns (spec/outputs.md: after `action`), then the owner.
 LIFECYCLE_COLUMNS = ("status", "first_seen", "days_open", "owner_staff_id", "owner_role")
-ACKNOWLEDGEMENT_COLUMNS = ("acknowledged_until", "exception_reason", "exception_agreed_by", "exception_agreed_on")
-RESOLVED_COLUMNS = ("status", "first_seen", "last_seen", "days_open", "owner_staff_id", "owner_role")
-EXCEPTION_COLUMNS = ("customer_id", "rule_id", "reason", "agreed_by", "agreed_on", "expires_on", "state")
+ACKNOWLEDGEMENT_COLUMNS = (
+    "acknowledged_until",
+    "exception_reason",
+    "exception_agreed_by",
+    "exception_agreed_on",
+)
+RESOLVED_COLUMNS = (
+    "status",
+    "first_seen",
+    "last_seen",
+    "days_open",
+    "owner_staff_id",
+    "owner_role",
+)
+EXCEPTION_COLUMNS = (
+    "customer_id",
+    "rule_id",
+    "reason",
+    "agreed_by",
+    "agreed_on",
+    "expires_on",
+    "state",
+)
 COUNT_KEYS = ("acknowledged", "open", "new", "persisting", "resolved")
 
 
@@ -30,21 +50,44 @@ class Lifecycle:
     open: list[dict[str, Any]] = field(default_factory=list)  # the worklist
     acknowledged: list[dict[str, Any]] = field(default_factory=list)
     resolved: list[dict[str, Any]] = field(default_factory=list)
-    exceptions: list[dict[str, Any]] = field(default_factory=list)  # every seed row, with its state on D
+    exceptions: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # every seed row, with its state on D
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # rule_id -> COUNT_KEYS
-    rule_text: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule_id -> title, sop_sentence, action
+    rule_text: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # rule_id -> title, sop_sentence, action
 
 
-def collect(query: Query, exists: Callable[[str, str], bool], base_columns: Sequence[str], order: dict[str, int]) -> Lifecycle:
+def collect(
+    query: Query,
+    exists: Callable[[str, str], bool],
+    base_columns: Sequence[str],
+    order: dict[str, int],
+) -> Lifecycle:
     """Read the lifecycle of D; `available` is False when the mart was not built."""
     life = Lifecycle()
     if not exists(*SOP_FINDINGS):
         return life
     life.available = True
-    wanted = (*base_columns, "rule_order", "as_of_date", "last_seen", "is_acknowledged", *LIFECYCLE_COLUMNS, *ACKNOWLEDGEMENT_COLUMNS)
+    wanted = (
+        *base_columns,
+        "rule_order",
+        "as_of_date",
+        "last_seen",
+        "is_acknowledged",
+        *LIFECYCLE_COLUMNS,
+        *ACKNOWLEDGEMENT_COLUMNS,
+    )
     columns = ", ".join(dict.fromkeys(wanted))
     rows = query(f"select {columns} from juvonno_sop.sop_findings")
-    rows.sort(key=lambda r: (order.get(str(r["rule_id"]), 10**6), str(r["rule_id"]), _as_int(r["customer_id"])))
+    rows.sort(
+        key=lambda r: (
+            order.get(str(r["rule_id"]), 10**6),
+            str(r["rule_id"]),
+            _as_int(r["customer_id"]),
+        )
+    )
     for r in rows:
         if r["status"] == "resolved":
             life.resolved.append(r)
@@ -67,7 +110,11 @@ def _exceptions(query: Query, findings: Sequence[dict[str, Any]]) -> list[dict[s
     rows = query(
         "select customer_id, rule_id, reason, agreed_by, agreed_on, expires_on from juvonno_seeds.sop_exceptions"
     )
-    applied = {(str(r["customer_id"]), str(r["rule_id"])) for r in findings if _truthy(r.get("is_acknowledged"))}
+    applied = {
+        (str(r["customer_id"]), str(r["rule_id"]))
+        for r in findings
+        if _truthy(r.get("is_acknowledged"))
+    }
     as_of = findings[0]["as_of_date"] if findings else None
     for r in rows:
         key = (str(r["customer_id"]), str(r["rule_id"]))
@@ -89,11 +136,15 @@ def exception_problems(query: Query, exists: Callable[[str, str], bool]) -> list
     """One line per bad row of seeds/sop_exceptions.csv (ids and the problem; never the reason)."""
     if not exists(*EXCEPTION_PROBLEMS):
         return []
-    rows = query("select customer_id, rule_id, agreed_on, problem from juvonno_sop.sop_exception_problems")
+    rows = query(
+        "select customer_id, rule_id, agreed_on, problem from juvonno_sop.sop_exception_problems"
+    )
     return [
         f"seeds/sop_exceptions.csv: the row customer_id {r['customer_id']}, rule_id {r['rule_id']}, "
         f"agreed_on {r['agreed_on']}: {r['problem']}"
-        for r in sorted(rows, key=lambda r: (_as_int(r["customer_id"]), str(r["rule_id"]), str(r["problem"])))
+        for r in sorted(
+            rows, key=lambda r: (_as_int(r["customer_id"]), str(r["rule_id"]), str(r["problem"]))
+        )
     ]
 
 

@@ -54,7 +54,10 @@ def _retryable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError))
+    return isinstance(
+        exc,
+        (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError),
+    )
 
 
 def _retrying(env: Mapping[str, str]) -> Retrying:
@@ -78,7 +81,14 @@ def webhook_format(url: str, chosen: str | None) -> str:
     host = httpx.URL(url).host.lower()
     if host == "hooks.slack.com":
         return "slack"
-    if host.endswith((".logic.azure.com", ".powerplatform.com", ".webhook.office.com", ".environment.api.powerplatform.com")):
+    if host.endswith(
+        (
+            ".logic.azure.com",
+            ".powerplatform.com",
+            ".webhook.office.com",
+            ".environment.api.powerplatform.com",
+        )
+    ):
         return "teams"
     return "text"
 
@@ -92,13 +102,24 @@ def send_all(
     """Send every configured notification; returns {channel: delivered}."""
     env = os.environ if env is None else env
     subject, text = message(summary, report_path)
-    return _deliver(env, lambda kind: fmt.payload(kind, summary, report_path), subject, text, log, "notification")
+    return _deliver(
+        env,
+        lambda kind: fmt.payload(kind, summary, report_path),
+        subject,
+        text,
+        log,
+        "notification",
+    )
 
 
-def send_text(subject: str, text: str, log: Callable[[str], None], env: Mapping[str, str] | None = None) -> dict[str, bool]:
+def send_text(
+    subject: str, text: str, log: Callable[[str], None], env: Mapping[str, str] | None = None
+) -> dict[str, bool]:
     """Send a short alert (e.g. check-export's) to every configured channel."""
     env = os.environ if env is None else env
-    return _deliver(env, lambda kind: fmt.text_payload(kind, subject, text), subject, text, log, "alert")
+    return _deliver(
+        env, lambda kind: fmt.text_payload(kind, subject, text), subject, text, log, "alert"
+    )
 
 
 def _deliver(

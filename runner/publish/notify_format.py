@@ -30,12 +30,20 @@ def facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     export = summary.get("export") or {}
     if export.get("exported_at"):
         age = export.get("age_hours")
-        out.append(("Export", f"{export['exported_at']}" + (f", {age:g} h old at the start" if age is not None else "")))
+        out.append(
+            (
+                "Export",
+                f"{export['exported_at']}"
+                + (f", {age:g} h old at the start" if age is not None else ""),
+            )
+        )
     rules = summary.get("rules") or []
     deltas = ((summary.get("previous") or {}).get("deltas")) or {}
     if rules:
         hit = [r for r in rules if r.get("hits")]
-        out.append(("Hits", f"{sum(int(r['hits']) for r in rules)}{_delta(deltas.get('total_hits'))}"))
+        out.append(
+            ("Hits", f"{sum(int(r['hits']) for r in rules)}{_delta(deltas.get('total_hits'))}")
+        )
         out.append(("Rules hit", f"{len(hit)} of {len(rules)}{_delta(deltas.get('rules_hit'))}"))
         status = summary.get("rule_status") or {}
         if status:
@@ -71,7 +79,9 @@ def rule_lines(summary: Mapping[str, Any]) -> list[str]:
         if not r.get("hits") and not r.get("delta"):
             continue
         pop = f" of {r['population']} ({r['hit_pct']:g} %)" if r.get("population") else ""
-        lines.append(f"{r['rule_id']}: {r['hits']}{pop}{_signed(r.get('delta'))}  {r.get('title') or ''}".rstrip())
+        lines.append(
+            f"{r['rule_id']}: {r['hits']}{pop}{_signed(r.get('delta'))}  {r.get('title') or ''}".rstrip()
+        )
     return lines
 
 
@@ -104,16 +114,36 @@ def payload(kind: str, summary: Mapping[str, Any], report_path: str | None) -> d
 def slack(summary: Mapping[str, Any], report_path: str | None, fallback: str) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": headline(summary)[:150]}},
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"[:2000]} for k, v in facts(summary)[:10]]},
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*{k}*\n{v}"[:2000]} for k, v in facts(summary)[:10]
+            ],
+        },
     ]
     anomalies = anomaly_lines(summary)
     if anomalies:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": ("*Anomalies*\n" + "\n".join(anomalies))[:3000]}})
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": ("*Anomalies*\n" + "\n".join(anomalies))[:3000]},
+            }
+        )
     rules = rule_lines(summary)
     if rules:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": ("*Hits per rule*\n" + "\n".join(rules))[:3000]}})
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": ("*Hits per rule*\n" + "\n".join(rules))[:3000]},
+            }
+        )
     if report_path:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"report: {report_path}"[:2000]}]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"report: {report_path}"[:2000]}],
+            }
+        )
     return {"text": fallback[:3000], "blocks": blocks}
 
 
@@ -121,23 +151,49 @@ def teams(summary: Mapping[str, Any], report_path: str | None) -> dict[str, Any]
     """A Teams Workflows ("Post to a channel when a webhook request is received")
     message: one Adaptive Card attachment."""
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": headline(summary), "weight": "Bolder", "size": "Medium", "wrap": True},
+        {
+            "type": "TextBlock",
+            "text": headline(summary),
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        },
         {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts(summary)]},
     ]
     anomalies = anomaly_lines(summary)
     if anomalies:
-        body.append({"type": "TextBlock", "text": "Anomalies", "weight": "Bolder", "color": "Attention", "wrap": True})
-        body += [{"type": "TextBlock", "text": a, "wrap": True, "spacing": "None"} for a in anomalies]
+        body.append(
+            {
+                "type": "TextBlock",
+                "text": "Anomalies",
+                "weight": "Bolder",
+                "color": "Attention",
+                "wrap": True,
+            }
+        )
+        body += [
+            {"type": "TextBlock", "text": a, "wrap": True, "spacing": "None"} for a in anomalies
+        ]
     rules = rule_lines(summary)
     if rules:
-        body.append({"type": "TextBlock", "text": "Hits per rule", "weight": "Bolder", "wrap": True})
+        body.append(
+            {"type": "TextBlock", "text": "Hits per rule", "weight": "Bolder", "wrap": True}
+        )
         body += [{"type": "TextBlock", "text": r, "wrap": True, "spacing": "None"} for r in rules]
     if report_path:
-        body.append({"type": "TextBlock", "text": f"report: {report_path}", "isSubtle": True, "wrap": True})
+        body.append(
+            {"type": "TextBlock", "text": f"report: {report_path}", "isSubtle": True, "wrap": True}
+        )
     card = {"$schema": ADAPTIVE_CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.4", "body": body}
     return {
         "type": "message",
-        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}],
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
     }
 
 
@@ -149,9 +205,25 @@ def text_payload(kind: str, subject: str, text: str) -> dict[str, Any]:
             {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
         ]}  # fmt: skip
     if kind == "teams":
-        body = [{"type": "TextBlock", "text": subject, "weight": "Bolder", "color": "Attention", "wrap": True}]
-        body += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"} for line in text.splitlines()[1:]]
-        card = {"$schema": ADAPTIVE_CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.4", "body": body}
+        body = [
+            {
+                "type": "TextBlock",
+                "text": subject,
+                "weight": "Bolder",
+                "color": "Attention",
+                "wrap": True,
+            }
+        ]
+        body += [
+            {"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"}
+            for line in text.splitlines()[1:]
+        ]
+        card = {
+            "$schema": ADAPTIVE_CARD_SCHEMA,
+            "type": "AdaptiveCard",
+            "version": "1.4",
+            "body": body,
+        }
         return {"type": "message", "attachments": [
             {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}  # fmt: skip
     return {"text": text}

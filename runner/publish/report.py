@@ -18,8 +18,20 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The worklist's table library, inlined so the page needs no network (MIT, LICENSE beside it).
 TABLE_LIBRARY = Path(__file__).parent / "vendor" / "tabulator-6.5.3"
 WORKLIST_FIELDS = (
-    "customer_id", "chart_num", "group_name", "rule_id", "rule_order", "rule_title", "expected_group",
-    "detail", "action", "status", "first_seen", "days_open", "owner_staff_id", "owner_role",
+    "customer_id",
+    "chart_num",
+    "group_name",
+    "rule_id",
+    "rule_order",
+    "rule_title",
+    "expected_group",
+    "detail",
+    "action",
+    "status",
+    "first_seen",
+    "days_open",
+    "owner_staff_id",
+    "owner_role",
 )
 
 OUTCOME_LABEL = {
@@ -45,15 +57,21 @@ def render(ctx: dict[str, Any]) -> str:
     trend = ctx.get("trend") or []
     groups = ctx.get("groups") or []
     worklist = ctx.get("worklist") or []
-    group_options = sorted({g.strip() for r in worklist for g in str(r.get("group_name") or "No Group").split(";")})
+    group_options = sorted(
+        {g.strip() for r in worklist for g in str(r.get("group_name") or "No Group").split(";")}
+    )
     from runner.publish import report_watch
 
     context = {
         **ctx,
         **report_watch.context(ctx),
         "outcome_label": OUTCOME_LABEL.get(summary["outcome"], summary["outcome"]),
-        "rules_chart": bar_chart([(r["rule_id"], int(r["hits"])) for r in rules], title="Hits per rule"),
-        "groups_chart": bar_chart([(g["group_name"], int(g["hits"])) for g in groups], title="Hits per group"),
+        "rules_chart": bar_chart(
+            [(r["rule_id"], int(r["hits"])) for r in rules], title="Hits per rule"
+        ),
+        "groups_chart": bar_chart(
+            [(g["group_name"], int(g["hits"])) for g in groups], title="Hits per group"
+        ),
         "sparklines": {r["rule_id"]: sparkline(trend, r["rule_id"]) for r in rules},
         "group_options": group_options,
         "lifecycle": ctx.get("lifecycle"),
@@ -120,7 +138,9 @@ def _runs(trend: Sequence[dict[str, Any]]) -> "OrderedDict[str, dict[str, Any]]"
     return runs
 
 
-def sparkline(trend: Sequence[dict[str, Any]], rule_id: str, width: int = 120, height: int = 22) -> Markup:
+def sparkline(
+    trend: Sequence[dict[str, Any]], rule_id: str, width: int = 120, height: int = 22
+) -> Markup:
     runs = _runs(trend)
     values = [r["hits"].get(rule_id, 0) for r in runs.values()]
     if not values:

@@ -49,7 +49,13 @@ INVOICE_LABELS = {
     "billable_customers_with_findings": "Billable customers with findings",
     "billable_units_with_findings": "Billable units with findings",
 }
-SERVICE_LABELS = {"therapy": "Therapy", "icbt": "iCBT", "group_therapy": "Group therapy", "assessment": "Assessment", "triage": "Triage"}
+SERVICE_LABELS = {
+    "therapy": "Therapy",
+    "icbt": "iCBT",
+    "group_therapy": "Group therapy",
+    "assessment": "Assessment",
+    "triage": "Triage",
+}
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +87,11 @@ def cards(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     deltas = ((summary.get("previous") or {}).get("deltas")) or {}
     rules = summary.get("rules") or []
     gx = summary.get("gx") or {}
-    structural = (gx.get("failed_suites", 0) - gx.get("failed_sop_suites", 0)) if gx.get("available") else None
+    structural = (
+        (gx.get("failed_suites", 0) - gx.get("failed_sop_suites", 0))
+        if gx.get("available")
+        else None
+    )
     status = summary.get("rule_status") or {}
     anomalies = ((summary.get("anomalies") or {}).get("flagged")) or []
     out = [
@@ -113,7 +123,9 @@ def export_age(summary: Mapping[str, Any]) -> str:
     if not e.get("exported_at"):
         return "unknown"
     age = e.get("age_hours")
-    when = f"exported {e['exported_at']}" + (" (file time)" if e.get("exported_at_source") == "file mtime" else "")
+    when = f"exported {e['exported_at']}" + (
+        " (file time)" if e.get("exported_at_source") == "file mtime" else ""
+    )
     if age is None:
         return when
     return f"{when}, {_hours(age)} old when the run started"
@@ -129,7 +141,13 @@ def rule_groups(rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for category in (*KAHN_ORDER, None):
         members = [r for r in rules if r.get("kahn_category") == category]
         if members:
-            groups.append({"category": category or "uncategorised", "meaning": KAHN_MEANING.get(category or "", ""), "rules": members})
+            groups.append(
+                {
+                    "category": category or "uncategorised",
+                    "meaning": KAHN_MEANING.get(category or "", ""),
+                    "rules": members,
+                }
+            )
     return groups
 
 
@@ -142,17 +160,28 @@ def trend_specs(points: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) 
     small chart per rule that had hits in the history."""
     totals: dict[str, dict[str, Any]] = {}
     for p in points:
-        t = totals.setdefault(p["date"], {"date": p["date"], "hits": 0, "runs": p["runs"], "reexported": p["reexported"]})
+        t = totals.setdefault(
+            p["date"],
+            {"date": p["date"], "hits": 0, "runs": p["runs"], "reexported": p["reexported"]},
+        )
         t["hits"] += int(p["hits"])
     total_values = sorted(totals.values(), key=lambda t: t["date"])
     hit_rules = {p["rule_id"] for p in points if p["hits"]}
     rule_values = [
-        {**p, "rule": f"{p['rule_id']} {titles.get(p['rule_id'], '')}".strip()} for p in points if p["rule_id"] in hit_rules
+        {**p, "rule": f"{p['rule_id']} {titles.get(p['rule_id'], '')}".strip()}
+        for p in points
+        if p["rule_id"] in hit_rules
     ]
     x = {"field": "date", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "as-of date",
          "axis": {"format": "%d %b %Y", "labelAngle": -30}}  # fmt: skip
     tooltip = [
-        {"field": "date", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "as of", "format": "%Y-%m-%d"},
+        {
+            "field": "date",
+            "type": "temporal",
+            "timeUnit": "utcyearmonthdate",
+            "title": "as of",
+            "format": "%Y-%m-%d",
+        },
         {"field": "hits", "type": "quantitative", "title": "hits"},
         {"field": "runs", "type": "quantitative", "title": "runs that date"},
     ]
@@ -194,17 +223,40 @@ def trend_specs(points: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) 
     order = {rid: i for i, rid in enumerate(titles)}
     for v in rule_values:
         v["rule_order"] = order.get(v["rule_id"], len(order))
-    return {"total": total, "per_rule": per_rule, "dates": len(total_values), "rules_with_hits": len(hit_rules)}
+    return {
+        "total": total,
+        "per_rule": per_rule,
+        "dates": len(total_values),
+        "rules_with_hits": len(hit_rules),
+    }
 
 
 def invoicing_table(rows: Sequence[Mapping[str, Any]] | None) -> dict[str, Any] | None:
     if not rows:
         return None
     columns = list(rows[0].keys())
-    numeric = {c for c in columns if any(isinstance(r.get(c), (int, float, Decimal)) and not isinstance(r.get(c), bool) for r in rows)}
-    numeric |= {c for c in columns if c.startswith(("billable_", "missed_")) or c.endswith(("_count", "_units"))}
+    numeric = {
+        c
+        for c in columns
+        if any(
+            isinstance(r.get(c), (int, float, Decimal)) and not isinstance(r.get(c), bool)
+            for r in rows
+        )
+    }
+    numeric |= {
+        c
+        for c in columns
+        if c.startswith(("billable_", "missed_")) or c.endswith(("_count", "_units"))
+    }
     return {
-        "columns": [{"name": c, "label": INVOICE_LABELS.get(c, c.replace("_", " ").capitalize()), "numeric": c in numeric} for c in columns],
+        "columns": [
+            {
+                "name": c,
+                "label": INVOICE_LABELS.get(c, c.replace("_", " ").capitalize()),
+                "numeric": c in numeric,
+            }
+            for c in columns
+        ],
         "rows": [[cell(c, r.get(c), c in numeric) for c in columns] for r in rows],
     }
 
@@ -253,7 +305,11 @@ def context(ctx: Mapping[str, Any]) -> dict[str, Any]:
         "status_label": STATUS_LABEL,
         "pct": pct,
         "trend_specs": specs,
-        "trend_json": json_script("trend-data", {"total": specs["total"], "per_rule": specs["per_rule"]}) if specs else "",
+        "trend_json": json_script(
+            "trend-data", {"total": specs["total"], "per_rule": specs["per_rule"]}
+        )
+        if specs
+        else "",
         "vega_scripts": vega_scripts(),  # always: the page's CSP lists every script's hash
         "invoice_table": invoicing_table(ctx.get("invoicing")),
     }

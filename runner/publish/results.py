@@ -54,7 +54,9 @@ ORPHAN_CHECKS = (
 
 @dataclass
 class Findings:
-    rules: list[dict[str, Any]] = field(default_factory=list)  # rule_id, title, severity, hits, rule_order
+    rules: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # rule_id, title, severity, hits, rule_order
     worklist: list[dict[str, Any]] = field(default_factory=list)  # the open findings
     worklist_available: bool = False
     lifecycle: lifecycle.Lifecycle = field(default_factory=lifecycle.Lifecycle)
@@ -62,10 +64,16 @@ class Findings:
     orphans: dict[str, int] = field(default_factory=dict)
     raw_rows: dict[str, int] = field(default_factory=dict)
     invoicing: list[dict[str, Any]] | None = None
-    trend: list[dict[str, Any]] = field(default_factory=list)  # run_id, as_of_date, started_at, rule_id, hits
-    trend_points: list[dict[str, Any]] = field(default_factory=list)  # date, rule_id, hits, runs, reexported
+    trend: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # run_id, as_of_date, started_at, rule_id, hits
+    trend_points: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # date, rule_id, hits, runs, reexported
     missing: list[str] = field(default_factory=list)  # relations that were not there
-    exception_problems: list[str] = field(default_factory=list)  # bad rows of seeds/sop_exceptions.csv
+    exception_problems: list[str] = field(
+        default_factory=list
+    )  # bad rows of seeds/sop_exceptions.csv
 
     @property
     def total_hits(self) -> int:
@@ -96,7 +104,9 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
     # The rule catalogue, in its order, with hits.
     hits: dict[str, int] = {}
     if have_violations:
-        for r in query("select rule_id, count(*) as hits from juvonno_sop.sop_violations group by rule_id"):
+        for r in query(
+            "select rule_id, count(*) as hits from juvonno_sop.sop_violations group by rule_id"
+        ):
             hits[str(r["rule_id"])] = int(r["hits"])
     elif rule_hits_from_dbt:
         hits = dict(rule_hits_from_dbt)
@@ -107,7 +117,11 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
         for r in query(
             "select rule_id, rule_order, title, severity, sop_sentence, action from juvonno_seeds.sop_rules order by rule_order"
         ):
-            rule_text[str(r["rule_id"])] = {"title": r["title"], "sop_sentence": r["sop_sentence"], "action": r["action"]}
+            rule_text[str(r["rule_id"])] = {
+                "title": r["title"],
+                "sop_sentence": r["sop_sentence"],
+                "action": r["action"],
+            }
             f.rules.append(
                 {
                     "rule_id": str(r["rule_id"]),
@@ -120,16 +134,22 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
     else:
         f.missing.append("juvonno_seeds.sop_rules")
     for n, (rule_id, count) in enumerate(sorted(hits.items()), start=len(f.rules) + 1):
-        f.rules.append({"rule_id": rule_id, "rule_order": n, "title": None, "severity": None, "hits": count})
+        f.rules.append(
+            {"rule_id": rule_id, "rule_order": n, "title": None, "severity": None, "hits": count}
+        )
     order = {r["rule_id"]: r["rule_order"] for r in f.rules}
 
     if have_violations:
-        f.lifecycle = lifecycle.collect(query, lambda s, n: relation_exists(query, s, n), VIOLATION_COLUMNS, order)
+        f.lifecycle = lifecycle.collect(
+            query, lambda s, n: relation_exists(query, s, n), VIOLATION_COLUMNS, order
+        )
         f.lifecycle.rule_text = rule_text
         if f.lifecycle.available:
             rows = f.lifecycle.open
             for r in f.rules:
-                r.update(f.lifecycle.counts.get(r["rule_id"], dict.fromkeys(lifecycle.COUNT_KEYS, 0)))
+                r.update(
+                    f.lifecycle.counts.get(r["rule_id"], dict.fromkeys(lifecycle.COUNT_KEYS, 0))
+                )
                 r["open"] = r["hits"] - r["acknowledged"]
         else:  # the lifecycle mart did not build: the violations, lifecycle columns empty
             cols = set(_columns(query, *SOP_VIOLATIONS))
@@ -137,16 +157,27 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
             rows = query(f"select {select} from juvonno_sop.sop_violations")
             f.missing.append("juvonno_sop.sop_findings")
         # Catalogue order of rule_id, then customer_id as a number.
-        rows.sort(key=lambda r: (order.get(str(r["rule_id"]), 10**6), str(r["rule_id"]), _as_int(r["customer_id"])))
+        rows.sort(
+            key=lambda r: (
+                order.get(str(r["rule_id"]), 10**6),
+                str(r["rule_id"]),
+                _as_int(r["customer_id"]),
+            )
+        )
         f.worklist = rows
         f.worklist_available = True
         grouped: dict[str, int] = {}
         for r in [*rows, *f.lifecycle.acknowledged]:
             key = r["group_name"] or "No Group"
             grouped[key] = grouped.get(key, 0) + 1
-        f.groups = [{"group_name": g, "hits": n} for g, n in sorted(grouped.items(), key=lambda kv: (-kv[1], kv[0]))]
+        f.groups = [
+            {"group_name": g, "hits": n}
+            for g, n in sorted(grouped.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
 
-    f.exception_problems = lifecycle.exception_problems(query, lambda s, n: relation_exists(query, s, n))
+    f.exception_problems = lifecycle.exception_problems(
+        query, lambda s, n: relation_exists(query, s, n)
+    )
 
     # Raw row counts and orphans.
     for table in TABLES:
@@ -164,11 +195,15 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
         rows = query("select * from juvonno_invoicing.rpt_invoice_monthly")
         if rows and "invoice_month" in rows[0]:
             # the report shows the last INVOICE_MONTHS months, newest first
-            months = sorted({r["invoice_month"] for r in rows if r["invoice_month"] is not None}, reverse=True)
+            months = sorted(
+                {r["invoice_month"] for r in rows if r["invoice_month"] is not None}, reverse=True
+            )
             keep = set(months[:INVOICE_MONTHS])
             rows = [r for r in rows if r["invoice_month"] in keep]
             rows.sort(key=lambda r: tuple(str(v) for v in r.values()))
-            rows.sort(key=lambda r: str(r["invoice_month"]), reverse=True)  # stable: newest month first
+            rows.sort(
+                key=lambda r: str(r["invoice_month"]), reverse=True
+            )  # stable: newest month first
         else:
             rows.sort(key=lambda r: tuple(str(v) for v in r.values()))
         f.invoicing = rows
@@ -191,7 +226,10 @@ def summary_worklist(f: Findings) -> dict[str, Any]:
         "acknowledged": len(f.lifecycle.acknowledged),
         "resolved": len(f.lifecycle.resolved),
         "exceptions": [
-            {k: str(e[k]) if e[k] is not None else None for k in ("customer_id", "rule_id", "expires_on", "state")}
+            {
+                k: str(e[k]) if e[k] is not None else None
+                for k in ("customer_id", "rule_id", "expires_on", "state")
+            }
             for e in f.lifecycle.exceptions
         ],
         "exception_problems": f.exception_problems,  # ids and the problem, never the reason

@@ -56,7 +56,11 @@ def cleanup_partials(out: Path, keep: str) -> list[str]:
     runs = runs_dir(out)
     if runs.is_dir():
         for p in runs.iterdir():
-            if p.name.startswith(".") and p.name.endswith(".partial") and p.name != f".{keep}.partial":
+            if (
+                p.name.startswith(".")
+                and p.name.endswith(".partial")
+                and p.name != f".{keep}.partial"
+            ):
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p.name)
     work = out / "work"  # the validator's scratch folders (decompressed / converted files)
@@ -188,7 +192,9 @@ def prune(out: Path, keep: int) -> list[str]:
     if not runs.is_dir():
         return []
     current = latest_run_id(out)
-    names = sorted((p.name for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    names = sorted(
+        (p.name for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True
+    )
     removed = []
     for name in names[keep:]:
         if name == current:

@@ -60,5 +60,7 @@ def resolve(group: str | None) -> Sharing:
     except KeyError:
         raise ShareGroupError(f"--share-group {group!r}: no such group on this machine") from None
     if os.geteuid() != 0 and gid not in os.getgroups() and gid != os.getegid():
-        raise ShareGroupError(f"--share-group {group!r}: the service user is not a member of that group, so it cannot give files to it")
+        raise ShareGroupError(
+            f"--share-group {group!r}: the service user is not a member of that group, so it cannot give files to it"
+        )
     return Sharing(group=group, gid=gid)

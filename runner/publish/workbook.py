@@ -35,7 +35,9 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def _sheet(sheet: Any, table_name: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
+def _sheet(
+    sheet: Any, table_name: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -45,7 +47,9 @@ def _sheet(sheet: Any, table_name: str, columns: Sequence[str], rows: Sequence[M
         values = [_cell(c, row.get(c)) for c in columns]
         sheet.append(values)
         for i, v in enumerate(values):
-            widths[i] = max(widths[i], len(v.isoformat()) if isinstance(v, dt.date) else len(str(v or "")))
+            widths[i] = max(
+                widths[i], len(v.isoformat()) if isinstance(v, dt.date) else len(str(v or ""))
+            )
     for i, column in enumerate(columns, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = min(MAX_WIDTH, widths[i - 1] + 2)

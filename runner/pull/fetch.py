@@ -17,7 +17,13 @@ from runner.contract import CUSTOMER_STATUSES
 from runner.pull.checkpoint import Checkpoints
 from runner.pull.errors import ApiUnavailable
 from runner.pull.http import ApiClient
-from runner.pull.mapping import CUSTOMER_DETAIL_FIELDS, Problems, branch_codes, map_groups, map_record
+from runner.pull.mapping import (
+    CUSTOMER_DETAIL_FIELDS,
+    Problems,
+    branch_codes,
+    map_groups,
+    map_record,
+)
 from runner.pull.paging import list_all
 
 WINDOWS_IN_FLIGHT = 2  # date windows fetched at once (a kill loses at most these)
@@ -30,7 +36,9 @@ class Pulled:
     """All rows of one pull, per contract table."""
 
     tables: dict[str, Rows] = field(
-        default_factory=lambda: {t: [] for t in ("customers", "customer_groups", "appointments", "staff", "encounters")}
+        default_factory=lambda: {
+            t: [] for t in ("customers", "customer_groups", "appointments", "staff", "encounters")
+        }
     )
     problems: Problems = field(default_factory=Problems)
 
@@ -71,12 +79,17 @@ async def fetch_reference(api: ApiClient, store: Checkpoints) -> tuple[dict[int,
     return branches, staff
 
 
-async def fetch_customers(api: ApiClient, store: Checkpoints, branches: dict[int, str]) -> tuple[Rows, Rows]:
+async def fetch_customers(
+    api: ApiClient, store: Checkpoints, branches: dict[int, str]
+) -> tuple[Rows, Rows]:
     saved = store.get("customers")
     if saved is not None:
         return saved["customers"], saved["customer_groups"]
     listings = await asyncio.gather(
-        *(list_all(api, "customers/list", {"include": "groups", "status": s}) for s in CUSTOMER_STATUSES)
+        *(
+            list_all(api, "customers/list", {"include": "groups", "status": s})
+            for s in CUSTOMER_STATUSES
+        )
     )
     records: dict[Any, dict[str, Any]] = {}
     for status, listing in zip(CUSTOMER_STATUSES, listings):
@@ -106,10 +119,16 @@ async def fetch_customers(api: ApiClient, store: Checkpoints, branches: dict[int
 
 async def _fill_details(api: ApiClient, records: dict[Any, dict[str, Any]]) -> None:
     """Read `customers/{id}?include=full` for every listed customer the list gave only in part."""
-    partial = [rid for rid, r in records.items() if isinstance(rid, int) and any(f not in r for f in CUSTOMER_DETAIL_FIELDS)]
+    partial = [
+        rid
+        for rid, r in records.items()
+        if isinstance(rid, int) and any(f not in r for f in CUSTOMER_DETAIL_FIELDS)
+    ]
 
     async def one(rid: int) -> None:
-        detail = _unwrap(await api.get_json(f"customers/{rid}", {"include": "full"}), f"customers/{rid}")
+        detail = _unwrap(
+            await api.get_json(f"customers/{rid}", {"include": "full"}), f"customers/{rid}"
+        )
         records[rid] = {**records[rid], **detail}
 
     await asyncio.gather(*(one(rid) for rid in partial))
@@ -122,7 +141,9 @@ def _branch_of(record: dict[str, Any], branches: dict[int, str], problems: Probl
     if isinstance(bid, str) and bid.isdigit():
         bid = int(bid)
     if bid not in branches:
-        problems.add(f"customers/list: customers record id {record.get('id')}: branch_id {bid!r} is not one of the branches")
+        problems.add(
+            f"customers/list: customers record id {record.get('id')}: branch_id {bid!r} is not one of the branches"
+        )
         return None
     return branches[bid]
 
@@ -140,7 +161,9 @@ class Reuse:
     def get(self, unit: str, end: dt.date) -> Any | None:
         settled = end < self.today - dt.timedelta(days=self.days)
         saved = self.cache.get(unit) if settled else None
-        if saved is None or dt.date.fromisoformat(saved.get("fetched_on", "1970-01-01")) <= end + dt.timedelta(days=self.days):
+        if saved is None or dt.date.fromisoformat(
+            saved.get("fetched_on", "1970-01-01")
+        ) <= end + dt.timedelta(days=self.days):
             return None  # not cached, or fetched before it settled
         self.used += 1
         return saved
@@ -167,7 +190,10 @@ async def fetch_appointments(
         async with gate:
             appointments, encounters, problems = await _fetch_window(api, branches, window)
         if problems.count == 0:
-            store.put(unit, {"appointments": appointments, "encounters": encounters, "fetched_on": str(today)})
+            store.put(
+                unit,
+                {"appointments": appointments, "encounters": encounters, "fetched_on": str(today)},
+            )
         return appointments, encounters, problems
 
     async with asyncio.TaskGroup() as group:
@@ -187,19 +213,25 @@ async def _fetch_window(
     start, end = window
     problems = Problems()
     params = {"start_date": start.isoformat(), "end_date": end.isoformat(), "status": "all"}
-    listings = await asyncio.gather(*(list_all(api, f"appointments/list/{b}", params) for b in branches))
+    listings = await asyncio.gather(
+        *(list_all(api, f"appointments/list/{b}", params) for b in branches)
+    )
     appointments: Rows = []
     for branch, listing in zip(branches, listings):
         endpoint = f"appointments/list/{branch}"
         for record in listing:
-            row = map_record("appointments", record, endpoint, problems, {"branch_code": branches[branch]})
+            row = map_record(
+                "appointments", record, endpoint, problems, {"branch_code": branches[branch]}
+            )
             if row["start"] and not start.isoformat() <= row["start"][:10] <= end.isoformat():
                 raise ApiUnavailable(
                     f"{endpoint}: appointment id {row['id']} starts outside the asked window {start}..{end}; "
                     "the API's date window does not behave as assumed (docs/notes/pull.md)"
                 )
             appointments.append(row)
-    encounters = await _fetch_encounters(api, [r for r in appointments if r["id"] and r["customer_id"]], problems)
+    encounters = await _fetch_encounters(
+        api, [r for r in appointments if r["id"] and r["customer_id"]], problems
+    )
     return appointments, encounters, problems
 
 
@@ -210,13 +242,17 @@ async def _fetch_encounters(api: ApiClient, appointments: Rows, problems: Proble
         endpoint = "encounters/appointment"
         answer = await api.get_json(endpoint, {"appointment_id": appointment["id"]})
         if not isinstance(answer, dict):
-            raise ApiUnavailable(f"{endpoint}: expected {{charts, intakes}} for appointment id {appointment['id']}")
+            raise ApiUnavailable(
+                f"{endpoint}: expected {{charts, intakes}} for appointment id {appointment['id']}"
+            )
         found = []
         for kind in ("charts", "intakes"):
             for item in answer.get(kind) or []:
                 eid = item.get("id") if isinstance(item, dict) else item
                 if not isinstance(eid, int) or isinstance(eid, bool) or eid < 1:
-                    problems.add(f"{endpoint}: appointment id {appointment['id']}: an entry of {kind} is not an encounter id")
+                    problems.add(
+                        f"{endpoint}: appointment id {appointment['id']}: an entry of {kind} is not an encounter id"
+                    )
                     continue
                 found.append((eid, appointment["customer_id"]))
         return found
@@ -227,12 +263,16 @@ async def _fetch_encounters(api: ApiClient, appointments: Rows, problems: Proble
     async def one(eid: int, customer_id: str) -> dict[str, str]:
         endpoint = f"encounters/{eid}"
         record = _unwrap(await api.get_json(endpoint), endpoint)
-        return map_record("encounters", record, "encounters/{id}", problems, {"customer_id": customer_id})
+        return map_record(
+            "encounters", record, "encounters/{id}", problems, {"customer_id": customer_id}
+        )
 
     return list(await asyncio.gather(*(one(eid, cid) for eid, cid in sorted(wanted.items()))))
 
 
-async def fetch_unlisted_customers(api: ApiClient, branches: dict[int, str], pulled: Pulled) -> None:
+async def fetch_unlisted_customers(
+    api: ApiClient, branches: dict[int, str], pulled: Pulled
+) -> None:
     """Customers that appointments name but no status listing held: read each one.
 
     A customer with a status outside the contract's four would otherwise vanish
@@ -240,7 +280,13 @@ async def fetch_unlisted_customers(api: ApiClient, branches: dict[int, str], pul
     not exist (404) stays an orphan reference, reported by the run as with a file export.
     """
     known = {row["id"] for row in pulled.tables["customers"]}
-    wanted = sorted({int(a["customer_id"]) for a in pulled.tables["appointments"] if a["customer_id"] and a["customer_id"] not in known})
+    wanted = sorted(
+        {
+            int(a["customer_id"])
+            for a in pulled.tables["appointments"]
+            if a["customer_id"] and a["customer_id"] not in known
+        }
+    )
 
     async def one(cid: int) -> None:
         endpoint = f"customers/{cid}"
@@ -252,7 +298,9 @@ async def fetch_unlisted_customers(api: ApiClient, branches: dict[int, str], pul
         row = map_record("customers", record, endpoint, pulled.problems, context)
         if row["id"]:
             pulled.tables["customers"].append(row)
-            pulled.tables["customer_groups"].extend(map_groups(record, row["id"], endpoint, pulled.problems))
+            pulled.tables["customer_groups"].extend(
+                map_groups(record, row["id"], endpoint, pulled.problems)
+            )
 
     await asyncio.gather(*(one(cid) for cid in wanted))
     pulled.tables["customers"].sort(key=lambda r: int(r["id"]))

@@ -78,7 +78,9 @@ _RETRYABLE = (RetryableStatus, httpx.TimeoutException, httpx.TransportError)
 class ApiClient:
     """`async with ApiClient(url, key, settings) as api: await api.get_json("customers/list", {...})`."""
 
-    def __init__(self, base_url: str, api_key: str, settings: HttpSettings, redact: Redactor) -> None:
+    def __init__(
+        self, base_url: str, api_key: str, settings: HttpSettings, redact: Redactor
+    ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.settings = settings
         self.redact = redact
@@ -104,7 +106,9 @@ class ApiClient:
         assert self._client is not None
         await self._client.aclose()
 
-    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
+    async def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False
+    ) -> Any:
         """GET `path` (relative to the API URL) and decode its JSON, retrying transient failures.
         With `missing_ok`, a 404 answers None (a record that does not exist)."""
         endpoint = path
@@ -150,9 +154,13 @@ class ApiClient:
         self.requests += 1
         status = response.status_code
         if status == 429 or status >= 500:
-            raise RetryableStatus(status, parse_retry_after(response.headers.get("Retry-After")), path)
+            raise RetryableStatus(
+                status, parse_retry_after(response.headers.get("Retry-After")), path
+            )
         if status in (401, 403):
-            raise ApiUnavailable(f"{path}: HTTP {status}: the API refused the key in JUVONNO_DQ_API_KEY")
+            raise ApiUnavailable(
+                f"{path}: HTTP {status}: the API refused the key in JUVONNO_DQ_API_KEY"
+            )
         if status == 404 and missing_ok:
             return None
         if status != 200:
@@ -160,4 +168,6 @@ class ApiClient:
         try:
             return json.loads(response.content)
         except ValueError:
-            raise ApiUnavailable(f"{path}: the answer is not JSON (HTTP 200, {len(response.content)} bytes)") from None
+            raise ApiUnavailable(
+                f"{path}: the answer is not JSON (HTTP 200, {len(response.content)} bytes)"
+            ) from None

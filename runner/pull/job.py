@@ -73,9 +73,13 @@ class _Voice:
 def check_api_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PullError(f"--api-url must be an http(s) URL such as https://SUBDOMAIN.juvonno.com/api, not {parts.scheme or 'a bare name'}")
+        raise PullError(
+            f"--api-url must be an http(s) URL such as https://SUBDOMAIN.juvonno.com/api, not {parts.scheme or 'a bare name'}"
+        )
     if "api_key" in parts.query.lower() or parts.username or parts.password:
-        raise PullError("--api-url must not carry a key (api_key=, user:password@): set JUVONNO_DQ_API_KEY instead")
+        raise PullError(
+            "--api-url must not carry a key (api_key=, user:password@): set JUVONNO_DQ_API_KEY instead"
+        )
     return url
 
 
@@ -94,7 +98,9 @@ def pull_export(request: PullRequest) -> ExitCode:
     except BadApiData as exc:
         for line in exc.problems:
             voice.error(line)
-        voice.error(f"pull: the API returned data the export contract cannot hold ({len(exc.problems)} problem line(s)); no export written")
+        voice.error(
+            f"pull: the API returned data the export contract cannot hold ({len(exc.problems)} problem line(s)); no export written"
+        )
         return exc.code
     except PullError as exc:
         voice.error(f"pull: {exc}; no export written")
@@ -126,7 +132,9 @@ def _locked_pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice
         finally:
             for logger, f in filters:
                 logger.removeFilter(f)
-        shutil.rmtree(state_dir, ignore_errors=True)  # done: nothing to resume (we still hold the lock)
+        shutil.rmtree(
+            state_dir, ignore_errors=True
+        )  # done: nothing to resume (we still hold the lock)
         return code
     finally:
         os.close(lock_fd)
@@ -165,7 +173,14 @@ def _resume_state(request: PullRequest, state_dir: Path, until: dt.date) -> Chec
     return Checkpoints(checkpoints)
 
 
-def _pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice, export_dir: Path, state_dir: Path) -> ExitCode:
+def _pull(
+    request: PullRequest,
+    key: str,
+    redact: Redactor,
+    voice: _Voice,
+    export_dir: Path,
+    state_dir: Path,
+) -> ExitCode:
     started = dt.datetime.now(dt.timezone.utc)
     exported_at = started.strftime("%Y-%m-%dT%H:%M:%SZ")
     until = started.date() + dt.timedelta(days=request.days_ahead)
@@ -184,12 +199,16 @@ def _pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice, expor
     staged = state_dir / "export"
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir(mode=0o700)
-    files = {f"{table}.csv": write_table(staged, table, rows) for table, rows in pulled.tables.items()}
+    files = {
+        f"{table}.csv": write_table(staged, table, rows) for table, rows in pulled.tables.items()
+    }
     if request.icbt_file is not None:
         source = Path(os.path.abspath(request.icbt_file))
         if not source.is_file():
             raise PullError(f"--icbt-file {source} is not a file")
-        name = ICBT_TABLE + "".join(source.suffixes[-2:] if source.name.endswith(".csv.gz") else source.suffixes[-1:])
+        name = ICBT_TABLE + "".join(
+            source.suffixes[-2:] if source.name.endswith(".csv.gz") else source.suffixes[-1:]
+        )
         files[name] = copy_file(source, staged, name)
     write_manifest(staged, exported_at, files)
     _validate(staged, state_dir / "validate")
@@ -202,23 +221,37 @@ def _pull(request: PullRequest, key: str, redact: Redactor, voice: _Voice, expor
 
 
 async def _fetch_all(
-    request: PullRequest, key: str, redact: Redactor, store: Checkpoints, until: dt.date, voice: _Voice, reuse: Reuse | None
+    request: PullRequest,
+    key: str,
+    redact: Redactor,
+    store: Checkpoints,
+    until: dt.date,
+    voice: _Voice,
+    reuse: Reuse | None,
 ) -> tuple[Pulled, str]:
     pulled = Pulled()
     async with ApiClient(request.api_url, key, request.http, redact) as api:
         try:
             branches, staff = await fetch_reference(api, store)
             customers, groups = await fetch_customers(api, store, branches)
-            voice.info(f"pull: {len(branches)} branch(es), {len(staff)} staff, {len(customers)} customers")
-            since = request.since or min((dt.date.fromisoformat(c["created"][:10]) for c in customers), default=until)
+            voice.info(
+                f"pull: {len(branches)} branch(es), {len(staff)} staff, {len(customers)} customers"
+            )
+            since = request.since or min(
+                (dt.date.fromisoformat(c["created"][:10]) for c in customers), default=until
+            )
             windows = month_windows(since, until)
-            voice.info(f"pull: appointments and encounters in {len(windows)} monthly window(s) from {since}")
+            voice.info(
+                f"pull: appointments and encounters in {len(windows)} monthly window(s) from {since}"
+            )
             await fetch_appointments(api, store, branches, since, until, pulled, reuse)
             pulled.tables.update(staff=staff, customers=customers, customer_groups=groups)
             pulled.tables["appointments"] = _unique_by_id(pulled.tables["appointments"])
             pulled.tables["encounters"] = _unique_by_id(pulled.tables["encounters"])
             await fetch_unlisted_customers(api, branches, pulled)
-        except BaseExceptionGroup as group:  # a window's task failed: report its reason, not the group
+        except (
+            BaseExceptionGroup
+        ) as group:  # a window's task failed: report its reason, not the group
             raise _first_pull_error(group) from None
     resumed = len(store.resumed)
     reused = reuse.used if reuse else 0

@@ -153,7 +153,11 @@ def convert(column: Column, value: Any) -> str | None:
         return str(value)  # as delivered: free text keeps its spaces and line breaks
     if column.type is ColumnType.ENUM:
         return text if text.lower() in {a.lower() for a in column.allowed} else None
-    if not isinstance(value, str) or not re.fullmatch(PATTERN_BY_TYPE[column.type], text) or not _real_date(text):
+    if (
+        not isinstance(value, str)
+        or not re.fullmatch(PATTERN_BY_TYPE[column.type], text)
+        or not _real_date(text)
+    ):
         return None
     return text
 
@@ -170,11 +174,16 @@ def map_record(
     context = context or {}
     contract = TABLES[table]
     record_id = record.get("id") if isinstance(record, dict) else None
-    where = where or f"{endpoint}: {table} record" + (f" id {record_id}" if _plain_id(record_id) else " without an id")
+    where = where or f"{endpoint}: {table} record" + (
+        f" id {record_id}" if _plain_id(record_id) else " without an id"
+    )
     row: dict[str, str] = {}
     for name, sources in MAPPING[table].items():
         column = contract.column(name)
-        source, value = next(((s, v) for s in sources if (v := resolve(record, s, context)) is not _MISSING), (None, _MISSING))
+        source, value = next(
+            ((s, v) for s in sources if (v := resolve(record, s, context)) is not _MISSING),
+            (None, _MISSING),
+        )
         blank = value is _MISSING or (isinstance(value, str) and not value.strip())
         if blank:
             if column.required:
@@ -183,17 +192,25 @@ def map_record(
             continue
         text = convert(column, value)
         if text is None:
-            problems.add(f"{where}: field {source} {_shown(column, value)} is not {column.expected} ({table}.{name})")
+            problems.add(
+                f"{where}: field {source} {_shown(column, value)} is not {column.expected} ({table}.{name})"
+            )
             text = ""
         row[name] = text
     return row
 
 
 def _plain_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) or (isinstance(value, str) and value.isdigit())
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        or (isinstance(value, str) and value.isdigit())
+    )
 
 
-def map_groups(customer: dict[str, Any], customer_id: str, endpoint: str, problems: Problems) -> list[dict[str, str]]:
+def map_groups(
+    customer: dict[str, Any], customer_id: str, endpoint: str, problems: Problems
+) -> list[dict[str, str]]:
     """The customer_groups rows of one customer (none: the customer is in No Group)."""
     groups = customer.get("groups")
     if groups is None:
@@ -206,7 +223,9 @@ def map_groups(customer: dict[str, Any], customer_id: str, endpoint: str, proble
     for n, item in enumerate(groups, start=1):
         where = f"{endpoint}: customer id {customer_id}, group {n}"
         if not isinstance(item, (str, dict)):  # a bare number would be a group id, not a name
-            problems.add(f"{where}: neither a group name nor an object with a name (expected \"Therapy\", {{name}} or {{group: {{name}}}})")
+            problems.add(
+                f'{where}: neither a group name nor an object with a name (expected "Therapy", {{name}} or {{group: {{name}}}})'
+            )
             continue
         rows.append(map_record("customer_groups", item, endpoint, problems, context, where=where))
     return rows
@@ -220,10 +239,14 @@ def branch_codes(branches: list[Any], endpoint: str) -> dict[int, str]:
     codes: dict[int, str] = {}
     for branch in branches:
         bid = branch.get("id") if isinstance(branch, dict) else None
-        code = next((v for s in BRANCH_CODE_SOURCES if (v := resolve(branch, s, {})) is not _MISSING), None)
+        code = next(
+            (v for s in BRANCH_CODE_SOURCES if (v := resolve(branch, s, {})) is not _MISSING), None
+        )
         if not _plain_id(bid) or not isinstance(code, (str, int)):
             from runner.pull.errors import ApiUnavailable
 
-            raise ApiUnavailable(f"{endpoint}: a branch without an id or a code (expected {{id, code, name}})")
+            raise ApiUnavailable(
+                f"{endpoint}: a branch without an id or a code (expected {{id, code, name}})"
+            )
         codes[int(bid)] = str(code)
     return codes

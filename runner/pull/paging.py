@@ -38,10 +38,14 @@ def _records_of(answer: Any, endpoint: str) -> tuple[list[Any], int | None]:
     if isinstance(answer, dict) and isinstance(answer.get("data"), list):
         count = answer.get("count")
         if count is not None and count != len(answer["data"]):
-            raise PagesDisagree(f"{endpoint}: answered {len(answer['data'])} records but count {count}")
+            raise PagesDisagree(
+                f"{endpoint}: answered {len(answer['data'])} records but count {count}"
+            )
         return answer["data"], None
     shape = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
-    raise ApiUnavailable(f"{endpoint}: unexpected answer shape {shape} (expected {{total, page, count, list}}, {{count, data}} or a list)")
+    raise ApiUnavailable(
+        f"{endpoint}: unexpected answer shape {shape} (expected {{total, page, count, list}}, {{count, data}} or a list)"
+    )
 
 
 async def _list_once(api: ApiClient, path: str, params: dict[str, Any], paged: bool) -> list[Any]:
@@ -49,19 +53,32 @@ async def _list_once(api: ApiClient, path: str, params: dict[str, Any], paged: b
         records, total = _records_of(await api.get_json(path, params or None), path)
         if total is None:
             return records
-        raise ApiUnavailable(f"{path}: answered a page ({{total, list}}) where one whole list was expected")
+        raise ApiUnavailable(
+            f"{path}: answered a page ({{total, list}}) where one whole list was expected"
+        )
     first = await api.get_json(path, {**params, "page": 1, "count": PAGE_SIZE})
     records, total = _records_of(first, path)
     if total is None:
-        if len(records) >= PAGE_SIZE:  # a full page without a total: there may be more we cannot ask for
-            raise ApiUnavailable(f"{path}: answered {len(records)} records without a total; cannot tell if that is all")
+        if (
+            len(records) >= PAGE_SIZE
+        ):  # a full page without a total: there may be more we cannot ask for
+            raise ApiUnavailable(
+                f"{path}: answered {len(records)} records without a total; cannot tell if that is all"
+            )
         return records
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    rest = await asyncio.gather(*(api.get_json(path, {**params, "page": n, "count": PAGE_SIZE}) for n in range(2, pages + 1)))
+    rest = await asyncio.gather(
+        *(
+            api.get_json(path, {**params, "page": n, "count": PAGE_SIZE})
+            for n in range(2, pages + 1)
+        )
+    )
     for n, answer in enumerate(rest, start=2):
         more, page_total = _records_of(answer, path)
         if page_total != total:
-            raise PagesDisagree(f"{path}: page {n} announces total {page_total}, page 1 announced {total}")
+            raise PagesDisagree(
+                f"{path}: page {n} announces total {page_total}, page 1 announced {total}"
+            )
         records.extend(more)
     ids = {r.get("id") if isinstance(r, dict) else r for r in records}
     if len(records) != total or len(ids) != total:
@@ -71,7 +88,9 @@ async def _list_once(api: ApiClient, path: str, params: dict[str, Any], paged: b
     return records
 
 
-async def list_all(api: ApiClient, path: str, params: dict[str, Any] | None = None, *, paged: bool = True) -> list[Any]:
+async def list_all(
+    api: ApiClient, path: str, params: dict[str, Any] | None = None, *, paged: bool = True
+) -> list[Any]:
     """All records of a listing, checked against its total (read again if the pages disagree)."""
     retrying = tenacity.AsyncRetrying(
         retry=tenacity.retry_if_exception_type(PagesDisagree),

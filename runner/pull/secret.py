@@ -14,7 +14,9 @@ def read_api_key() -> str:
     if not key:
         from runner.pull.errors import PullError
 
-        raise PullError(f"set the API key in the environment variable {API_KEY_ENV} (it is never taken from a flag)")
+        raise PullError(
+            f"set the API key in the environment variable {API_KEY_ENV} (it is never taken from a flag)"
+        )
     return key
 
 

@@ -23,7 +23,9 @@ from runner.contract import MANIFEST_FILE, TABLES
 from runner.pull.checkpoint import fsync_dir, write_durably
 from runner.pull.errors import PullError
 
-WRITTEN_BY = "juvonno-dq pull"  # manifest.json's `written_by`: this folder may be replaced by the next pull
+WRITTEN_BY = (
+    "juvonno-dq pull"  # manifest.json's `written_by`: this folder may be replaced by the next pull
+)
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -51,8 +53,13 @@ def copy_file(source: Path, folder: Path, name: str) -> tuple[int | None, str]:
     return rows, hashlib.sha256(data).hexdigest()
 
 
-def write_manifest(folder: Path, exported_at: str, files: dict[str, tuple[int | None, str]]) -> None:
-    entries = {name: ({"rows": rows} if rows is not None else {}) | {"sha256": sha} for name, (rows, sha) in files.items()}
+def write_manifest(
+    folder: Path, exported_at: str, files: dict[str, tuple[int | None, str]]
+) -> None:
+    entries = {
+        name: ({"rows": rows} if rows is not None else {}) | {"sha256": sha}
+        for name, (rows, sha) in files.items()
+    }
     doc = {"exported_at": exported_at, "written_by": WRITTEN_BY, "files": entries}
     write_durably(folder / MANIFEST_FILE, (json.dumps(doc, indent=2) + "\n").encode())
 

@@ -38,7 +38,9 @@ class Warehouse(Protocol):
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Run a read query against the build (never while dbt holds a connection)."""
 
-    def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = "dq_run_history") -> None:
+    def append_history(
+        self, rows: Sequence[Mapping[str, Any]], table: str = "dq_run_history"
+    ) -> None:
         """Append this run's rows to a juvonno_history table (default dq_run_history) in the build."""
 
     def sqlalchemy_url(self) -> str:
@@ -65,4 +67,6 @@ def open_warehouse(target: str, out: Path, warehouse_path: Path | None = None) -
         from runner.warehouse.spark import SparkWarehouse
 
         return SparkWarehouse(out=out)
-    raise WarehouseError(f"unknown target {target!r}: profiles.yml defines duckdb, postgres and spark")
+    raise WarehouseError(
+        f"unknown target {target!r}: profiles.yml defines duckdb, postgres and spark"
+    )

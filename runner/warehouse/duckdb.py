@@ -86,7 +86,9 @@ class DuckDBWarehouse:
         self.build_dir = self.dir / "build"
         self.run_id: str | None = None
         self.build_path: Path | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None  # read queries, between dbt/GX and publish
+        self._con: duckdb.DuckDBPyConnection | None = (
+            None  # read queries, between dbt/GX and publish
+        )
 
     # -- state -------------------------------------------------------------
     def check_reachable(self) -> None:
@@ -97,7 +99,9 @@ class DuckDBWarehouse:
             self.build_dir.mkdir(exist_ok=True)
             os.chmod(self.build_dir, 0o700)
         except OSError as exc:
-            raise WarehouseError(f"cannot use the warehouse folder {self.dir}: {exc.strerror or exc}") from None
+            raise WarehouseError(
+                f"cannot use the warehouse folder {self.dir}: {exc.strerror or exc}"
+            ) from None
         if not os.access(self.dir, os.W_OK):
             raise WarehouseError(f"the warehouse folder {self.dir} is not writable")
         if self.path.exists() and not self.path.is_file():
@@ -234,7 +238,9 @@ class DuckDBWarehouse:
                 ).fetchall()
                 for schema, table in tables:
                     con.execute(f"create schema if not exists {_q(schema)}")
-                    con.execute(f"create table {_q(schema)}.{_q(table)} as select * from build.{_q(schema)}.{_q(table)}")
+                    con.execute(
+                        f"create table {_q(schema)}.{_q(table)} as select * from build.{_q(schema)}.{_q(table)}"
+                    )
             finally:
                 con.execute("detach build")
             con.execute("checkpoint")

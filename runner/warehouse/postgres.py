@@ -38,7 +38,17 @@ from runner.publish import history
 from runner.warehouse import WarehouseError
 
 # Every schema layer a run builds (<prefix>_<layer>), in the project's naming.
-LAYERS = ("raw", "seeds", "staging", "intermediate", "snapshots", "sop", "invoicing", "history", "dq_tests")
+LAYERS = (
+    "raw",
+    "seeds",
+    "staging",
+    "intermediate",
+    "snapshots",
+    "sop",
+    "invoicing",
+    "history",
+    "dq_tests",
+)
 # Carried from the published instance into each build (state across runs).
 CARRIED_LAYERS = ("snapshots", "history")
 # What an analysts' read-only role may read (no personal data in these).
@@ -98,7 +108,9 @@ class PostgresWarehouse:
                 f"(at most {_MAX_IDENT - _LONGEST_SUFFIX} characters, so every layer's schema name fits)"
             )
         if self.analyst_role is not None and not _IDENT.match(self.analyst_role):
-            raise WarehouseError(f"{ENV_ANALYST_ROLE}={self.analyst_role!r} is not a plain role name")
+            raise WarehouseError(
+                f"{ENV_ANALYST_ROLE}={self.analyst_role!r} is not a plain role name"
+            )
         self.build_prefix = f"{self.prefix}_build"
         self.old_prefix = f"{self.prefix}_old"
         self.run_id: str | None = None
@@ -211,7 +223,10 @@ class PostgresWarehouse:
             return
         con = self.connect(autocommit=True)
         with con.cursor() as cur:
-            cur.execute("select pg_try_advisory_lock(hashtextextended(%s, 0))", (f"juvonno-dq:{self.prefix}",))
+            cur.execute(
+                "select pg_try_advisory_lock(hashtextextended(%s, 0))",
+                (f"juvonno-dq:{self.prefix}",),
+            )
             if not cur.fetchone()[0]:
                 con.close()
                 raise WarehouseError(
@@ -237,9 +252,15 @@ class PostgresWarehouse:
                     for name in self._schemas_like(cur, self.build_prefix):
                         cur.execute(f"drop schema {_q(name)} cascade")
                     for layer in CARRIED_LAYERS:
-                        source, target = self.published_schema(layer), f"{self.build_prefix}_{layer}"
+                        source, target = (
+                            self.published_schema(layer),
+                            f"{self.build_prefix}_{layer}",
+                        )
                         cur.execute(f"create schema {_q(target)}")
-                        cur.execute("select tablename from pg_tables where schemaname = %s order by 1", (source,))
+                        cur.execute(
+                            "select tablename from pg_tables where schemaname = %s order by 1",
+                            (source,),
+                        )
                         for (table,) in cur.fetchall():
                             src, dst = f"{_q(source)}.{_q(table)}", f"{_q(target)}.{_q(table)}"
                             cur.execute(f"create table {dst} (like {src} including all)")
@@ -274,7 +295,9 @@ class PostgresWarehouse:
         except psycopg2.Error as exc:
             # e.g. a NUL byte, which DuckDB stores and PostgreSQL text cannot hold.
             # Nothing was loaded (one transaction) and nothing published changed.
-            raise WarehouseError(f"PostgreSQL refused the raw load: {self._redact(str(exc))}") from None
+            raise WarehouseError(
+                f"PostgreSQL refused the raw load: {self._redact(str(exc))}"
+            ) from None
         finally:
             con.close()
 
@@ -315,7 +338,9 @@ class PostgresWarehouse:
         environment, URL-quoted). It is a secret: never log or print it; use
         redacted_url() for messages."""
         password = self._password()
-        auth = urlquote(self.user, safe="") + (":" + urlquote(password, safe="") if password else "")
+        auth = urlquote(self.user, safe="") + (
+            ":" + urlquote(password, safe="") if password else ""
+        )
         database = urlquote(self.database, safe="")
         query = f"sslmode={urlquote(self.sslmode, safe='')}"
         if self.host.startswith("/"):  # a unix socket directory
@@ -334,10 +359,15 @@ class PostgresWarehouse:
         con = self.connect()
         try:
             with con.cursor() as cur:
-                built = {name.removeprefix(self.build_prefix + "_") for name in self._schemas_like(cur, self.build_prefix)}
+                built = {
+                    name.removeprefix(self.build_prefix + "_")
+                    for name in self._schemas_like(cur, self.build_prefix)
+                }
                 layers = [layer for layer in LAYERS if layer in built]
                 if "sop" not in layers:
-                    raise WarehouseError(f"the build has no {self.build_prefix}_sop schema: nothing to publish")
+                    raise WarehouseError(
+                        f"the build has no {self.build_prefix}_sop schema: nothing to publish"
+                    )
                 cur.execute(
                     "select nspname from pg_namespace where nspname = any(%s)",
                     ([self.published_schema(layer) for layer in LAYERS],),
@@ -345,9 +375,13 @@ class PostgresWarehouse:
                 published = {r[0] for r in cur.fetchall()}
                 for layer in LAYERS:
                     if self.published_schema(layer) in published:
-                        cur.execute(f"alter schema {_q(self.published_schema(layer))} rename to {_q(f'{old}_{layer}')}")
+                        cur.execute(
+                            f"alter schema {_q(self.published_schema(layer))} rename to {_q(f'{old}_{layer}')}"
+                        )
                 for layer in layers:
-                    cur.execute(f"alter schema {_q(f'{self.build_prefix}_{layer}')} rename to {_q(self.published_schema(layer))}")
+                    cur.execute(
+                        f"alter schema {_q(f'{self.build_prefix}_{layer}')} rename to {_q(self.published_schema(layer))}"
+                    )
                 if self.analyst_role:
                     self._grant(cur, [layer for layer in ANALYST_LAYERS if layer in layers])
                 # The previous run goes in the same transaction when no reader holds

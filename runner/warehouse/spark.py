@@ -41,14 +41,26 @@ from runner.warehouse.spark_session import get_session, instance_dir
 
 ENV_SCHEMA = "JUVONNO_DQ_SPARK_SCHEMA"
 CANONICAL_PREFIX = "juvonno"
-LAYERS = ("raw", "seeds", "staging", "intermediate", "snapshots", "dq_tests", "invoicing", "history", "sop")
+LAYERS = (
+    "raw",
+    "seeds",
+    "staging",
+    "intermediate",
+    "snapshots",
+    "dq_tests",
+    "invoicing",
+    "history",
+    "sop",
+)
 CARRIED_LAYERS = ("snapshots", "history")
 # Published as views, in this order (sop last: the worklist's mart). The other
 # layers (raw with personal data, staging, ...) stay in the run's databases only.
 PUBLISHED_LAYERS = ("seeds", "invoicing", "history", "sop")
 KEEP_PUBLISHED = 2  # the published run and the one before (readers in flight)
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
-_CANONICAL_RE = re.compile(r"(?<![\w.`])" + CANONICAL_PREFIX + r"_(" + "|".join(LAYERS) + r")(?!\w)")
+_CANONICAL_RE = re.compile(
+    r"(?<![\w.`])" + CANONICAL_PREFIX + r"_(" + "|".join(LAYERS) + r")(?!\w)"
+)
 _TABLES_RE = re.compile(
     r"^select count\(\*\) as n from information_schema\.tables where table_schema = '(\w+)' and table_name = '(\w+)'$"
 )
@@ -56,7 +68,10 @@ _COLUMNS_RE = re.compile(
     r"^select column_name from information_schema\.columns where table_schema = '(\w+)' "
     r"and table_name = '(\w+)' order by ordinal_position$"
 )
-_HISTORY_TYPES = {"timestamp": "timestamp_ntz", "double precision": "double"}  # naive UTC, as in DuckDB and PostgreSQL
+_HISTORY_TYPES = {
+    "timestamp": "timestamp_ntz",
+    "double precision": "double",
+}  # naive UTC, as in DuckDB and PostgreSQL
 
 
 def run_token(run_id: str) -> str:
@@ -71,10 +86,14 @@ class SparkWarehouse:
         self.out = Path(out)
         self.prefix = env.get(ENV_SCHEMA, CANONICAL_PREFIX)
         if not _IDENT.match(self.prefix):
-            raise WarehouseError(f"{ENV_SCHEMA}={self.prefix!r}: use lower-case letters, digits and _")
+            raise WarehouseError(
+                f"{ENV_SCHEMA}={self.prefix!r}: use lower-case letters, digits and _"
+            )
         self.control = f"{self.prefix}_control"
         self.build: str | None = None  # this run's dbt schema, once prepared
-        self._run_db = re.compile("^" + re.escape(self.prefix) + r"_(r\d{8}t\d{6}z_[0-9a-f]+)_(" + "|".join(LAYERS) + ")$")
+        self._run_db = re.compile(
+            "^" + re.escape(self.prefix) + r"_(r\d{8}t\d{6}z_[0-9a-f]+)_(" + "|".join(LAYERS) + ")$"
+        )
 
     def __repr__(self) -> str:
         return f"SparkWarehouse(prefix={self.prefix})"
@@ -103,7 +122,9 @@ class SparkWarehouse:
         """Run tokens, newest publish first."""
         if not self._exists(self.control, "publishes"):
             return []
-        rows = self.spark.sql(f"select run from {q(self.control)}.publishes order by published_at desc, run desc").collect()
+        rows = self.spark.sql(
+            f"select run from {q(self.control)}.publishes order by published_at desc, run desc"
+        ).collect()
         return [r["run"] for r in rows]
 
     def published_db(self, layer: str) -> str:
@@ -115,7 +136,9 @@ class SparkWarehouse:
         try:
             self._databases()
         except Exception as exc:  # noqa: BLE001 - Java missing, metastore in use, ...
-            raise WarehouseError(f"cannot start Spark ({type(exc).__name__}): {' '.join(str(exc).split())[:200]}") from None
+            raise WarehouseError(
+                f"cannot start Spark ({type(exc).__name__}): {' '.join(str(exc).split())[:200]}"
+            ) from None
 
     def latest_as_of(self) -> dt.date | None:
         if not self._published_runs():
@@ -123,7 +146,9 @@ class SparkWarehouse:
         db = self.published_db("history")
         if not self._exists(db, history.TABLE):
             return None
-        return self.spark.sql(f"select max(as_of_date) as d from {q(db)}.{history.TABLE}").collect()[0]["d"]
+        return self.spark.sql(
+            f"select max(as_of_date) as d from {q(db)}.{history.TABLE}"
+        ).collect()[0]["d"]
 
     def cleanup_stale(self) -> list[str]:
         """Drop run databases that are neither published nor the previous run (killed runs)."""
@@ -162,11 +187,17 @@ class SparkWarehouse:
         database = self._build_db("history")
         for table, columns in history.TABLES.items():
             cols = ", ".join(f"{name} {_HISTORY_TYPES.get(t, t)}" for name, t in columns)
-            self.spark.sql(f"create table if not exists {q(database)}.{table} ({cols}) using parquet")
+            self.spark.sql(
+                f"create table if not exists {q(database)}.{table} ({cols}) using parquet"
+            )
             have = {c.name for c in self.spark.catalog.listColumns(table, database)}
-            missing = [f"{name} {_HISTORY_TYPES.get(t, t)}" for name, t in columns if name not in have]
+            missing = [
+                f"{name} {_HISTORY_TYPES.get(t, t)}" for name, t in columns if name not in have
+            ]
             if missing:
-                self.spark.sql(f"alter table {q(database)}.{table} add columns ({', '.join(missing)})")
+                self.spark.sql(
+                    f"alter table {q(database)}.{table} add columns ({', '.join(missing)})"
+                )
 
     def _build_db(self, layer: str) -> str:
         if self.build is None:
@@ -179,7 +210,9 @@ class SparkWarehouse:
         try:
             load_spark(self.spark, export, self._build_db("raw"))
         except Exception as exc:  # noqa: BLE001 - Spark's message may quote a record: its class only
-            raise WarehouseError(f"Spark could not load the validated export ({type(exc).__name__}); nothing was published") from None
+            raise WarehouseError(
+                f"Spark could not load the validated export ({type(exc).__name__}); nothing was published"
+            ) from None
 
     def _to_build(self, sql: str) -> str:
         return _CANONICAL_RE.sub(lambda m: self._build_db(m.group(1)), sql)
@@ -193,7 +226,9 @@ class SparkWarehouse:
             database, table = self._to_build(m.group(1)), m.group(2)
             if not self._exists(database, table):
                 return []
-            return [{"column_name": c.name} for c in self.spark.catalog.listColumns(table, database)]
+            return [
+                {"column_name": c.name} for c in self.spark.catalog.listColumns(table, database)
+            ]
         return [row.asDict() for row in self.spark.sql(self._to_build(sql)).collect()]
 
     def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
@@ -207,13 +242,17 @@ class SparkWarehouse:
         frame.write.insertInto(target)
 
     def sqlalchemy_url(self) -> str:
-        raise WarehouseError("the Spark target validates with Great Expectations on Spark DataFrames, not SQL")
+        raise WarehouseError(
+            "the Spark target validates with Great Expectations on Spark DataFrames, not SQL"
+        )
 
     def run_expectations(self, run_dir: Path, rule_hits: dict[str, int]) -> Any:
         """Great Expectations on this session's DataFrames (in process: the metastore is ours)."""
         from runner.expectations_spark import run_expectations_spark
 
-        return run_expectations_spark(self.spark, Path(run_dir), rule_hits, schema_prefix=self.schema)
+        return run_expectations_spark(
+            self.spark, Path(run_dir), rule_hits, schema_prefix=self.schema
+        )
 
     # -- publish -----------------------------------------------------------------
     def publish(self) -> None:
@@ -225,7 +264,9 @@ class SparkWarehouse:
         if f"{build}_sop" not in databases:
             raise WarehouseError(f"the build has no {build}_sop database: nothing to publish")
         spark.sql(f"create database if not exists {q(self.control)}")
-        spark.sql(f"create table if not exists {q(self.control)}.publishes (run string, published_at timestamp_ntz) using parquet")
+        spark.sql(
+            f"create table if not exists {q(self.control)}.publishes (run string, published_at timestamp_ntz) using parquet"
+        )
         token = build.removeprefix(self.prefix + "_")
         spark.sql(f"insert into {q(self.control)}.publishes values ('{token}', localtimestamp())")
         for layer in PUBLISHED_LAYERS:
@@ -236,7 +277,9 @@ class SparkWarehouse:
             spark.sql(f"create database if not exists {q(published)}")
             tables = self._tables(source)
             for table in tables:
-                spark.sql(f"create or replace view {q(published)}.{q(table)} as select * from {q(source)}.{q(table)}")
+                spark.sql(
+                    f"create or replace view {q(published)}.{q(table)} as select * from {q(source)}.{q(table)}"
+                )
             for stale in set(self._tables(published)) - set(tables):
                 spark.sql(f"drop view if exists {q(published)}.{q(stale)}")
         self.build = None

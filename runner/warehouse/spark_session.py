@@ -63,7 +63,10 @@ def get_session(home: Path, master: str | None = None) -> Any:
         SparkSession.builder.appName("juvonno-dq")
         .master(master or os.environ.get(ENV_MASTER) or DEFAULT_MASTER)
         .config("spark.sql.warehouse.dir", str(home / "warehouse"))
-        .config("spark.hadoop.javax.jdo.option.ConnectionURL", f"jdbc:derby:;databaseName={derby};create=true")
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={derby};create=true",
+        )
         .config(
             "spark.driver.extraJavaOptions",
             f"-Dderby.system.home={home} -Dderby.stream.error.file={home / 'derby.log'} "
