@@ -786,12 +786,12 @@ def test_missing_export_dir(tmp_path: Path) -> None:
 
 
 def test_row_map_accounts_for_rejected_records() -> None:
-    from runner.export.validate import _RowMap
+    from runner.export.locate import RowMap
 
     # records 1..10; 3, 4 and 8 rejected -> good records are 1, 2, 5, 6, 7, 9, 10
-    rowmap = _RowMap([8, 3, 4])
+    rowmap = RowMap([8, 3, 4])
     assert [rowmap.row(rid) for rid in range(7)] == [1, 2, 5, 6, 7, 9, 10]
-    assert [_RowMap([]).row(rid) for rid in range(3)] == [1, 2, 3]
+    assert [RowMap([]).row(rid) for rid in range(3)] == [1, 2, 3]
 
 
 def test_padding_and_unicode_spaces_are_trimmed_like_the_loader(

@@ -14,7 +14,7 @@ a file whose header row is missing may start with a patient's record):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 VALUE_SHOWN_CHARS = 60
 SHAPE_CHARS = 30
@@ -147,3 +147,16 @@ class Problem:
             "kind": self.kind,
             "message": str(self),
         }
+
+
+@dataclass
+class Found:
+    """What a validation collects as it goes: problems, notices, and for a (file, column,
+    kind) group with more problems than are listed, how many there are in all."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    totals: dict[tuple[str, str | None, str], int] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
