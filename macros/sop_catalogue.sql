@@ -20,43 +20,72 @@
     ]) }}
 {%- endmacro %}
 
-{#- The rule models sop_violations unions, as (rule_id, model name). One home:
-    pytests/test_rules_catalogue.py checks it against sop-rules.md, the sop_rules
-    seed, the model files and their tests. -#}
+{#- The catalogue column of a group the rules name (in_triage for Triage). -#}
+{% macro group_column(group_name) -%}
+    {%- for name, column in catalogue_group_columns() if name == group_name -%}
+        {{ return(column) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("dbt_project.yml vars.sop_rules: group '" ~ group_name ~ "' is not a catalogue group (catalogue_group_columns())") }}
+{%- endmacro %}
+
+{#- The model being compiled; in a unit test, the model under test (a unit test
+    node has its own name and carries the tested model's id). -#}
+{% macro rule_model_name() -%}
+    {{ return((model.get('tested_node_unique_id') or model.unique_id).split('.')[-1]) }}
+{%- endmacro %}
+
+{#- A setting of the rule being compiled (its group, the group it proposes, a
+    threshold) from their one home, vars.sop_rules in dbt_project.yml, keyed by the
+    rule model's name. A missing one is a compile error, never a silent NULL. -#}
+{% macro rule_setting(key) -%}
+    {%- set name = rule_model_name() -%}
+    {%- set settings = var('sop_rules').get(name) -%}
+    {%- if settings is none or key not in settings -%}
+        {{ exceptions.raise_compiler_error("dbt_project.yml vars.sop_rules." ~ name ~ " has no setting '" ~ key ~ "'") }}
+    {%- endif -%}
+    {{ return(settings[key]) }}
+{%- endmacro %}
+
+{#- A quantity of the SOP the facts share (vars.sop_facts in dbt_project.yml). -#}
+{% macro sop_fact_setting(key) -%}
+    {%- set settings = var('sop_facts') -%}
+    {%- if key not in settings -%}
+        {{ exceptions.raise_compiler_error("dbt_project.yml vars.sop_facts has no setting '" ~ key ~ "'") }}
+    {%- endif -%}
+    {{ return(settings[key]) }}
+{%- endmacro %}
+
+{#- The rule models sop_violations unions, as (rule_id, model name), from the
+    graph: every model with meta.rule_id. dbt records a model's refs while parsing,
+    before the graph exists, so at parse time the list is the keys of
+    vars.sop_rules (one entry per rule model); at run time a rule model missing
+    from those keys, or a key without a rule model, is a compile error.
+    pytests/test_rules_catalogue.py checks both against sop-rules.md and the seed. -#}
 {% macro sop_rule_models() -%}
-    {{ return([
-        ('SOP-01', 'sop_01__no_group_must_be_empty'),
-        ('SOP-02', 'sop_02__hybrid_must_be_empty'),
-        ('SOP-03', 'sop_03__lost_sheep_must_be_empty'),
-        ('SOP-04', 'sop_04__one_group_per_patient'),
-        ('SOP-05', 'sop_05__group_in_catalogue'),
-        ('SOP-10', 'sop_10__triage_over_7_days'),
-        ('SOP-20', 'sop_20__discharged_engaged_within_3_months'),
-        ('SOP-21', 'sop_21__discharged_without_2_chases'),
-        ('SOP-22', 'sop_22__discharged_but_graduated'),
-        ('SOP-23', 'sop_23__discharged_but_referred_out'),
-        ('SOP-24', 'sop_24__discharged_but_asked_to_end'),
-        ('SOP-30', 'sop_30__graduated_without_formal_graduation'),
-        ('SOP-40', 'sop_40__group_therapy_finished_graduate'),
-        ('SOP-41', 'sop_41__group_therapy_finished_discharge'),
-        ('SOP-50', 'sop_50__icbt_stepped_up_to_therapy'),
-        ('SOP-52', 'sop_52__icbt_not_engaged_3_months'),
-        ('SOP-60', 'sop_60__parent_contact_in_treatment'),
-        ('SOP-70', 'sop_70__ended_before_treatment_began'),
-        ('SOP-71', 'sop_71__ended_without_request'),
-        ('SOP-80', 'sop_80__referred_without_referral'),
-        ('SOP-81', 'sop_81__referred_but_still_using_service'),
-        ('SOP-85', 'sop_85__sandbox_in_treatment'),
-        ('SOP-86', 'sop_86__sandbox_without_sandbox_outcome'),
-        ('SOP-90', 'sop_90__test_like_not_in_test'),
-        ('SOP-91', 'sop_91__commissioner_without_warning'),
-        ('SOP-100', 'sop_100__therapy_offered_never_engaged'),
-        ('SOP-101', 'sop_101__therapy_gap_over_3_months'),
-        ('SOP-102', 'sop_102__twelve_sessions_completed'),
-        ('SOP-103', 'sop_103__therapy_without_offer'),
-        ('SOP-110', 'sop_110__status_matches_group'),
-        ('DQ-01', 'dq_01__past_booking_without_outcome'),
-    ]) }}
+    {%- set declared = var('sop_rules').keys() | list | sort -%}
+    {%- set rules = [] -%}
+    {%- if not execute -%}
+        {#- parse time: only the refs matter -#}
+        {%- for name in declared %}{% do rules.append(('', name)) %}{% endfor -%}
+        {{ return(rules) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.package_name == project_name
+        and (node.config.meta or {}).get('rule_id') -%}
+        {%- set rule_id = node.config.meta['rule_id'] -%}
+        {#- catalogue order: SOP-01 ... SOP-110, then DQ-01 -#}
+        {%- do rules.append((rule_id.startswith('DQ-'), rule_id.split('-')[1] | int, rule_id, node.name)) -%}
+    {%- endfor -%}
+    {%- set found = rules | map(attribute=3) | list | sort -%}
+    {%- if found != declared -%}
+        {{ exceptions.raise_compiler_error(
+            "rule models with meta.rule_id but no entry in dbt_project.yml vars.sop_rules: "
+            ~ (found | reject('in', declared) | list) ~ "; entries without such a model: "
+            ~ (declared | reject('in', found) | list)) }}
+    {%- endif -%}
+    {%- set pairs = [] -%}
+    {%- for _, _, rule_id, name in rules | sort %}{% do pairs.append((rule_id, name)) %}{% endfor -%}
+    {{ return(pairs) }}
 {%- endmacro %}
 
 {#- Text helpers for `detail`: a value as text, and "n thing(s)". -#}

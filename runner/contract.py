@@ -1,7 +1,8 @@
 """The raw export contract (spec/export-contract.md) as data: its one home.
 
 The validator, the loader's DDL and the raw Great Expectations suites read this
-module; `models/staging/*/_*__sources.yml` mirrors it and a test keeps the two equal.
+module; `models/staging/*/_*__sources.yml` mirrors it (what they must say is
+`runner/contract_sources.py`) and pytests/test_contract_sources.py keeps the two equal.
 """
 
 from __future__ import annotations

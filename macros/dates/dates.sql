@@ -9,9 +9,10 @@
 {%- endmacro %}
 
 {#- "3 months before D": D minus 3 calendar months as SQL interval arithmetic
-    does it, clamped to the month's end (31 May -> 28/29 February). -#}
+    does it, clamped to the month's end (31 May -> 28/29 February). The 3 is the
+    SOP's, vars.sop_facts.engagement_months in dbt_project.yml. -#}
 {% macro three_months_before() -%}
-    cast({{ dbt.dateadd('month', -3, as_of_date()) }} as date)
+    cast({{ dbt.dateadd('month', -sop_fact_setting('engagement_months'), as_of_date()) }} as date)
 {%- endmacro %}
 
 {#- Whole days from start_date to end_date (end - start). -#}

@@ -59,7 +59,8 @@ final as (
         *,
         coalesce(
             group_start_date is not null
-            and {{ days_between('group_start_date', as_of_date()) }} >= 42,
+            -- the programme's 6 weeks: vars.sop_facts.group_programme_days
+            and {{ days_between('group_start_date', as_of_date()) }} >= {{ sop_fact_setting('group_programme_days') }},
             false
         ) as group_programme_finished
     from aggregated

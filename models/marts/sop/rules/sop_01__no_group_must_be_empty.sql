@@ -1,4 +1,7 @@
 -- SOP-01 No Group must be empty: group is No Group.
+-- Settings: vars.sop_rules.sop_01__no_group_must_be_empty in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
 
 with
 
@@ -12,11 +15,11 @@ hits as (
 
     select
         customer_id,
-        'No Group' as group_name,
+        {{ dbt.string_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'in No Group: no group allocated' as detail
     from facts
-    where in_no_group
+    where {{ group_column(group) }}
 
 )
 

@@ -1,4 +1,7 @@
 -- SOP-02 Hybrid must be empty: group is Hybrid.
+-- Settings: vars.sop_rules.sop_02__hybrid_must_be_empty in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
 
 with
 
@@ -12,11 +15,11 @@ hits as (
 
     select
         customer_id,
-        'Hybrid' as group_name,
+        {{ dbt.string_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'in Hybrid, a group that must be empty' as detail
     from facts
-    where in_hybrid
+    where {{ group_column(group) }}
 
 )
 

@@ -1,4 +1,7 @@
 -- SOP-03 Lost Sheep must be empty: group is Lost Sheep.
+-- Settings: vars.sop_rules.sop_03__lost_sheep_must_be_empty in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
 
 with
 
@@ -12,11 +15,11 @@ hits as (
 
     select
         customer_id,
-        'Lost Sheep' as group_name,
+        {{ dbt.string_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'in Lost Sheep, a group that must be empty' as detail
     from facts
-    where in_lost_sheep
+    where {{ group_column(group) }}
 
 )
 

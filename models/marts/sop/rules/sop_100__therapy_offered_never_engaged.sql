@@ -1,6 +1,11 @@
 -- SOP-100 Offered therapy over 3 months ago, never engaged: group is Therapy and
 -- therapy_attended = 0 and therapy_offers >= 1 and last_therapy_offer_date is more than
 -- 3 months ago. Expected: Discharged when chase_attempts >= 2, else none.
+-- Settings: vars.sop_rules.sop_100__therapy_offered_never_engaged in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
+{%- set expected_group = rule_setting('expected_group') %}
+{%- set min_chase_attempts = rule_setting('min_chase_attempts') %}
 
 with
 
@@ -14,11 +19,11 @@ hits as (
 
     select
         customer_id,
-        'Therapy' as group_name,
-        case when chase_attempts >= 2 then 'Discharged' end as expected_group,
+        {{ dbt.string_literal(group) }} as group_name,
+        case when chase_attempts >= {{ min_chase_attempts }} then {{ dbt.string_literal(expected_group) }} end as expected_group,
         'no therapy attended, last offer ' || {{ txt('last_therapy_offer_date') }} || ' (before ' || {{ txt(three_months_before()) }} || ')' || '; ' || {{ txt('chase_attempts') }} || ' chase attempt(s) since ' || {{ txt('chase_since_date') }} as detail
     from facts
-    where in_therapy
+    where {{ group_column(group) }}
         and therapy_attended = 0
         and therapy_offers >= 1
         and last_therapy_offer_date < {{ three_months_before() }}

@@ -1,4 +1,7 @@
 -- SOP-103 In Therapy with no therapy offered: group is Therapy and therapy_offers = 0.
+-- Settings: vars.sop_rules.sop_103__therapy_without_offer in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
 
 with
 
@@ -12,11 +15,11 @@ hits as (
 
     select
         customer_id,
-        'Therapy' as group_name,
+        {{ dbt.string_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'in Therapy, no therapy appointment offered' as detail
     from facts
-    where in_therapy
+    where {{ group_column(group) }}
         and therapy_offers = 0
 
 )

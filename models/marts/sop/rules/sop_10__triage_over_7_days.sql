@@ -1,4 +1,9 @@
 -- SOP-10 Triage for at most 7 days: group is Triage and D - entered_group_date > 7 days.
+-- days_in_group is the facts' (D - entered_group_date), never recomputed here.
+-- Settings: vars.sop_rules.sop_10__triage_over_7_days in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
+{%- set max_days_in_group = rule_setting('max_days_in_group') %}
 
 with
 
@@ -12,12 +17,12 @@ hits as (
 
     select
         customer_id,
-        'Triage' as group_name,
+        {{ dbt.string_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        'in Triage since ' || {{ txt('entered_group_date') }} || ' (' || {{ txt(days_between('entered_group_date', as_of_date())) }} || ' days)' as detail
+        'in Triage since ' || {{ txt('entered_group_date') }} || ' (' || {{ txt('days_in_group') }} || ' days)' as detail
     from facts
-    where in_triage
-        and {{ days_between('entered_group_date', as_of_date()) }} > 7
+    where {{ group_column(group) }}
+        and days_in_group > {{ max_days_in_group }}
 
 )
 

@@ -1,4 +1,8 @@
 -- SOP-23 Discharged but referred out: group is Discharged and referral_date is not NULL.
+-- Settings: vars.sop_rules.sop_23__discharged_but_referred_out in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
+{%- set expected_group = rule_setting('expected_group') %}
 
 with
 
@@ -12,11 +16,11 @@ hits as (
 
     select
         customer_id,
-        'Discharged' as group_name,
-        'Referred to External Services' as expected_group,
+        {{ dbt.string_literal(group) }} as group_name,
+        {{ dbt.string_literal(expected_group) }} as expected_group,
         'Discharged, external referral on ' || {{ txt('referral_date') }} as detail
     from facts
-    where in_discharged
+    where {{ group_column(group) }}
         and referral_date is not null
 
 )

@@ -1,4 +1,8 @@
 -- SOP-24 Discharged but asked to end: group is Discharged and end_requested and began_treatment.
+-- Settings: vars.sop_rules.sop_24__discharged_but_asked_to_end in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
+{%- set expected_group = rule_setting('expected_group') %}
 
 with
 
@@ -12,11 +16,11 @@ hits as (
 
     select
         customer_id,
-        'Discharged' as group_name,
-        'Pt Requested End of Services' as expected_group,
+        {{ dbt.string_literal(group) }} as group_name,
+        {{ dbt.string_literal(expected_group) }} as expected_group,
         'Discharged, end-of-services request after treatment began' as detail
     from facts
-    where in_discharged
+    where {{ group_column(group) }}
         and end_requested
         and began_treatment
 

@@ -1,5 +1,10 @@
 -- SOP-40 Finished group therapy: graduate: group is Group Therapy and group_programme_finished
 -- and group_attended > 2.
+-- Settings: vars.sop_rules.sop_40__group_therapy_finished_graduate in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
+{%- set expected_group = rule_setting('expected_group') %}
+{%- set max_group_sessions_to_discharge = rule_setting('max_group_sessions_to_discharge') %}
 
 with
 
@@ -13,13 +18,13 @@ hits as (
 
     select
         customer_id,
-        'Group Therapy' as group_name,
-        'Graduated' as expected_group,
+        {{ dbt.string_literal(group) }} as group_name,
+        {{ dbt.string_literal(expected_group) }} as expected_group,
         'group programme started ' || {{ txt('group_start_date') }} || ' (finished), ' || {{ txt('group_attended') }} || ' sessions attended' as detail
     from facts
-    where in_group_therapy
+    where {{ group_column(group) }}
         and group_programme_finished
-        and group_attended > 2
+        and group_attended > {{ max_group_sessions_to_discharge }}
 
 )
 

@@ -1,4 +1,8 @@
 -- SOP-50 iCBT patient stepped up to therapy: group is iCBT and therapy_offers >= 1.
+-- Settings: vars.sop_rules.sop_50__icbt_stepped_up_to_therapy in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
+{%- set expected_group = rule_setting('expected_group') %}
 
 with
 
@@ -12,11 +16,11 @@ hits as (
 
     select
         customer_id,
-        'iCBT' as group_name,
-        'Therapy' as expected_group,
+        {{ dbt.string_literal(group) }} as group_name,
+        {{ dbt.string_literal(expected_group) }} as expected_group,
         'iCBT with ' || {{ txt('therapy_offers') }} || ' therapy appointment(s) offered' as detail
     from facts
-    where in_icbt
+    where {{ group_column(group) }}
         and therapy_offers >= 1
 
 )

@@ -1,5 +1,8 @@
 -- SOP-70 Ended by request before treatment began: group is Pt Requested End of Services and
 -- not began_treatment.
+-- Settings: vars.sop_rules.sop_70__ended_before_treatment_began in dbt_project.yml.
+
+{%- set group = rule_setting('group') %}
 
 with
 
@@ -13,11 +16,11 @@ hits as (
 
     select
         customer_id,
-        'Pt Requested End of Services' as group_name,
+        {{ dbt.string_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'end of services but treatment never began' as detail
     from facts
-    where in_pt_requested_end_of_services
+    where {{ group_column(group) }}
         and not began_treatment
 
 )

@@ -1,6 +1,9 @@
 -- SOP-90 Test, admin and commissioner accounts belong in Test: test_like and a group of the
 -- customer is not Test (No Group included). Evaluated per membership; one hit per
 -- customer. group_name: the group, or all the customer's groups when several hold.
+-- Settings: vars.sop_rules.sop_90__test_like_not_in_test in dbt_project.yml.
+
+{%- set expected_group = rule_setting('expected_group') %}
 
 with
 
@@ -27,7 +30,7 @@ holding as (
     from memberships
     inner join facts
         on memberships.customer_id = facts.customer_id
-    where memberships.group_name <> 'Test'
+    where memberships.group_name <> {{ dbt.string_literal(expected_group) }}
     group by memberships.customer_id
 
 ),
@@ -37,7 +40,7 @@ hits as (
     select
         facts.customer_id,
         case when holding.holding_count = 1 then holding.holding_group else facts.group_names end as group_name,
-        'Test' as expected_group,
+        {{ dbt.string_literal(expected_group) }} as expected_group,
         case
             when facts.is_commissioner then 'commissioner account'
             else 'test-like account'
