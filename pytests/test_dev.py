@@ -123,8 +123,8 @@ def test_tags_select_what_their_names_say(tmp_path: Path) -> None:
     assert {"sop_violations", "patient_group_audit"} <= sop_models
     assert ls("tag:sop", "model") == sop_models
     rule_models = {p.stem for p in (REPO / "models" / "marts" / "sop" / "rules").glob("*.sql")}
-    # each rule's is_empty test, named exactly like its model, comes with it
-    assert rule_models <= ls("tag:sop", "test")
+    # each rule's is_empty test (is_empty_<model>) comes with its model
+    assert {f"is_empty_{m}" for m in rule_models} <= ls("tag:sop", "test")
 
 
 def test_dev_refuses_an_instance_private_warehouse_and_a_bad_export(tmp_path: Path) -> None:
