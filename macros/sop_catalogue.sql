@@ -88,7 +88,7 @@
     {{ return(pairs) }}
 {%- endmacro %}
 
-{#- Text helpers for `detail`: a value as text, and "n thing(s)". -#}
+{#- A value as text, for the `detail` of a hit. -#}
 {% macro txt(expr) -%}
     cast({{ expr }} as {{ dbt.type_string() }})
 {%- endmacro %}
