@@ -88,6 +88,11 @@
     {{ return(pairs) }}
 {%- endmacro %}
 
+{#- A setting's text as a SQL string literal (quotes doubled). -#}
+{% macro text_literal(value) -%}
+    {{ dbt.string_literal(dbt.escape_single_quotes(value)) }}
+{%- endmacro %}
+
 {#- A value as text, for the `detail` of a hit. -#}
 {% macro txt(expr) -%}
     cast({{ expr }} as {{ dbt.type_string() }})

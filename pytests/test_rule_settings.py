@@ -58,12 +58,14 @@ def test_rule_sql_follows_its_settings(workdir: Path) -> None:
     changed["sop_10__triage_over_7_days"] = {"group": "Therapy", "max_days_in_group": 30}
     changed["sop_50__icbt_stepped_up_to_therapy"]["expected_group"] = "Graduated"
     changed["sop_21__discharged_without_2_chases"]["min_chase_attempts"] = 3
+    changed["sop_86__sandbox_without_sandbox_outcome"]["expected_triage_outcome"] = "Parent's site"
     ok, errors = compile_rules(
         workdir,
         changed,
         "sop_10__triage_over_7_days",
         "sop_50__icbt_stepped_up_to_therapy",
         "sop_21__discharged_without_2_chases",
+        "sop_86__sandbox_without_sandbox_outcome",
     )
     assert ok, errors
     rules = workdir / "target" / COMPILED / "rules"
@@ -74,6 +76,8 @@ def test_rule_sql_follows_its_settings(workdir: Path) -> None:
     assert "'Graduated' as expected_group" in sop_50
     sop_21 = (rules / "sop_21__discharged_without_2_chases.sql").read_text(encoding="utf-8")
     assert "chase_attempts < 3" in sop_21
+    sop_86 = (rules / "sop_86__sandbox_without_sandbox_outcome.sql").read_text(encoding="utf-8")
+    assert "<> 'Parent''s site'" in sop_86  # a quote in a setting stays inside the literal
 
 
 def test_a_missing_setting_is_a_compile_error_naming_it(workdir: Path) -> None:

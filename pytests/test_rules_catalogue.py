@@ -114,7 +114,7 @@ def test_rule_sql_reads_exactly_its_settings(model: str) -> None:
         if key in settings and model != "sop_110__status_matches_group":
             assert settings[key] in groups, (model, key)
     if "group" in settings:  # its filter and group_name come from the setting
-        assert "{{ group_column(group) }}" in sql and "dbt.string_literal(group)" in sql
+        assert "{{ group_column(group) }}" in sql and "text_literal(group)" in sql
     # no group of the catalogue is a literal left in the rule's SQL
     body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
     for group in groups:

@@ -15,7 +15,7 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
+        {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'in Lost Sheep, a group that must be empty' as detail
     from facts

@@ -17,8 +17,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(group) }} as group_name,
+        {{ text_literal(expected_group) }} as expected_group,
         {{ txt('therapy_attended') }} || ' therapy sessions attended, last ' || {{ txt('last_therapy_attended_date') }} as detail
     from facts
     where {{ group_column(group) }}

@@ -17,7 +17,7 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
+        {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'in Triage since ' || {{ txt('entered_group_date') }} || ' (' || {{ txt('days_in_group') }} || ' days)' as detail
     from facts

@@ -18,8 +18,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(group) }} as group_name,
+        {{ text_literal(expected_group) }} as expected_group,
         'Discharged, ' || case when graduated_formally then 'formal graduation recorded' else {{ txt('therapy_attended') }} || ' therapy sessions attended' end as detail
     from facts
     where {{ group_column(group) }}

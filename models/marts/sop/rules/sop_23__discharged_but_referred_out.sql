@@ -16,8 +16,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(group) }} as group_name,
+        {{ text_literal(expected_group) }} as expected_group,
         'Discharged, external referral on ' || {{ txt('referral_date') }} as detail
     from facts
     where {{ group_column(group) }}

@@ -16,8 +16,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(group) }} as group_name,
+        {{ text_literal(expected_group) }} as expected_group,
         'Discharged, end-of-services request after treatment began' as detail
     from facts
     where {{ group_column(group) }}

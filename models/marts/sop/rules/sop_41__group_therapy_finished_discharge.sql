@@ -18,8 +18,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(group) }} as group_name,
+        {{ text_literal(expected_group) }} as expected_group,
         'group programme started ' || {{ txt('group_start_date') }} || ' (finished), ' || {{ txt('group_attended') }} || ' sessions attended' as detail
     from facts
     where {{ group_column(group) }}

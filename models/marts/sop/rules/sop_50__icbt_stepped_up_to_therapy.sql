@@ -16,8 +16,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(group) }} as group_name,
+        {{ text_literal(expected_group) }} as expected_group,
         'iCBT with ' || {{ txt('therapy_offers') }} || ' therapy appointment(s) offered' as detail
     from facts
     where {{ group_column(group) }}

@@ -16,7 +16,7 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
+        {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'Parent Contact with engagement on ' || {{ txt('last_engagement_date') }} as detail
     from facts

@@ -19,8 +19,8 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
-        case when last_therapy_attended_date > referral_date then {{ dbt.string_literal(expected_group) }} else {{ dbt.string_literal(expected_group_otherwise) }} end as expected_group,
+        {{ text_literal(group) }} as group_name,
+        case when last_therapy_attended_date > referral_date then {{ text_literal(expected_group) }} else {{ text_literal(expected_group_otherwise) }} end as expected_group,
         'referred ' || {{ txt('referral_date') }} || ', engaged ' || {{ txt('last_engagement_date') }} as detail
     from facts
     where {{ group_column(group) }}

@@ -15,7 +15,7 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
+        {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         'Sandbox but treatment began: ' || {{ txt('therapy_attended') }} || ' therapy, ' || {{ txt('group_attended') }} || ' group, ' || {{ txt('icbt_started') }} || ' iCBT module(s)' as detail
     from facts

@@ -17,12 +17,12 @@ hits as (
 
     select
         customer_id,
-        {{ dbt.string_literal(group) }} as group_name,
+        {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
         case when triage_outcome is null then 'no triage outcome recorded' else 'latest triage outcome: ' || triage_outcome end as detail
     from facts
     where {{ group_column(group) }}
-        and coalesce(triage_outcome, '') <> {{ dbt.string_literal(expected_triage_outcome) }}
+        and coalesce(triage_outcome, '') <> {{ text_literal(expected_triage_outcome) }}
 
 )
 

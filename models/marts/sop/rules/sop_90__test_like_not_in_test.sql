@@ -30,7 +30,7 @@ holding as (
     from memberships
     inner join facts
         on memberships.customer_id = facts.customer_id
-    where memberships.group_name <> {{ dbt.string_literal(expected_group) }}
+    where memberships.group_name <> {{ text_literal(expected_group) }}
     group by memberships.customer_id
 
 ),
@@ -40,7 +40,7 @@ hits as (
     select
         facts.customer_id,
         case when holding.holding_count = 1 then holding.holding_group else facts.group_names end as group_name,
-        {{ dbt.string_literal(expected_group) }} as expected_group,
+        {{ text_literal(expected_group) }} as expected_group,
         case
             when facts.is_commissioner then 'commissioner account'
             else 'test-like account'
