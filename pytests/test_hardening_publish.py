@@ -2,7 +2,7 @@
 stop signal (SIGTERM from systemd, SIGINT from Ctrl-C) is a recorded, clean exit 3.
 
 Real `juvonno-dq run` subprocesses on a copy of the shared baseline instance; the
-run pauses where JUVONNO_DQ_TEST_PAUSE_AT says (runner/progress.py test_pause) and
+run pauses where JUVONNO_DQ_TEST_PAUSE_AT says (runner/checkpoints.py) and
 the test sends the signal to the run's main process only, as `kill` would."""
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ import pytest
 
 from runner.dbt import DbtOutcome, NodeResult
 from runner.exit_codes import ExitCode
-from runner.pipeline import CannotRun, decide, resolve_as_of
+from runner.pipeline import resolve_as_of
+from runner.run.state import CannotRun
+from runner.run.steps import decide
 
 
 def node(

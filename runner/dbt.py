@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import runner
+from runner.progress import one_line
 
 ERROR_STATUSES = {"error", "runtime error"}
 AS_OF_ENV = "JUVONNO_DQ_AS_OF_DATE"  # read by the as_of_date() macro
@@ -152,12 +153,12 @@ def build(
         finally:
             _close_connections()
     if res.exception is not None and res.result is None:
-        raise DbtCannotRun(_one_line(str(res.exception)))
+        raise DbtCannotRun(one_line(str(res.exception)))
     results = getattr(res.result, "results", None)
     if results is None:
         raise DbtCannotRun(
             "dbt build returned no results"
-            + (f": {_one_line(str(res.exception))}" if res.exception else "")
+            + (f": {one_line(str(res.exception))}" if res.exception else "")
         )
     nodes = [_node(r) for r in results]
     return DbtOutcome(
@@ -184,14 +185,9 @@ def _node(r: Any) -> NodeResult:
         failures=int(failures) if failures is not None else None,
         severity=str(severity).lower() if severity else None,
         rule_id=str(meta["rule_id"]) if meta.get("rule_id") else None,
-        message=_one_line(r.message) if status in ERROR_STATUSES and r.message else None,
+        message=one_line(r.message) if status in ERROR_STATUSES and r.message else None,
         execution_time=float(getattr(r, "execution_time", 0) or 0),
     )
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _close_connections() -> None:
@@ -249,6 +245,6 @@ def docs_generate(
     if not res.success or not page.exists():
         raise DbtCannotRun(
             "dbt docs generate failed"
-            + (f": {_one_line(str(res.exception))}" if res.exception else "")
+            + (f": {one_line(str(res.exception))}" if res.exception else "")
         )
     return page

@@ -20,6 +20,10 @@ from typing import Any
 import click
 
 ENV_PREFIX = "JUVONNO_DQ_"
+# Defaults that a run requested from Python (runner.run.state.RunRequest) shares.
+DEFAULT_OUT = Path("dq-output")
+DEFAULT_TARGET = "duckdb"
+DEFAULT_KEEP_RUNS = 90
 
 
 class AbsolutePath(click.Path):
@@ -109,14 +113,14 @@ out = path_option(
     "--out",
     env="OUT",
     file_okay=False,
-    default=Path("dq-output"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="The instance folder: published runs, history and (DuckDB) warehouse files.",
 )
 target = _option(
     "--target",
     env="TARGET",
-    default="duckdb",
+    default=DEFAULT_TARGET,
     show_default=True,
     help="The dbt target in profiles.yml (duckdb, postgres, or one you add).",
 )
@@ -137,7 +141,7 @@ keep_runs = _option(
     "--keep-runs",
     env="KEEP_RUNS",
     type=click.IntRange(min=1),
-    default=90,
+    default=DEFAULT_KEEP_RUNS,
     show_default=True,
     help="How many published runs to keep under OUT/runs.",
 )

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TextIO
 
 LOGGER_NAME = "juvonno_dq.run"
-PAUSE_ENV = "JUVONNO_DQ_TEST_PAUSE_AT"
 
 
 def _now() -> str:
@@ -170,11 +169,7 @@ def _escape(text: str) -> str:
         return text
 
 
-def test_pause(phase: str, out: Path) -> None:
-    """Test hook: when JUVONNO_DQ_TEST_PAUSE_AT names this phase, say so in
-    OUT/.test-paused-at-<phase> and sleep, so a test can SIGKILL the run there."""
-    if os.environ.get(PAUSE_ENV) != phase:
-        return
-    marker = out / f".test-paused-at-{phase}"
-    marker.write_text(str(os.getpid()), encoding="utf-8")
-    time.sleep(float(os.environ.get("JUVONNO_DQ_TEST_PAUSE_SECONDS", "600")))
+def one_line(text: object, limit: int = 300) -> str:
+    """A message (an exception's, say) as one line of at most `limit` characters."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -28,7 +28,8 @@ def dev(
     from runner.config import source_of
     from runner.dbt import project_dir
     from runner.export.validate import validate_export
-    from runner.pipeline import CannotRun, resolve_as_of
+    from runner.pipeline import resolve_as_of
+    from runner.run.state import CannotRun
 
     path = warehouse or dev_warehouse.default_path()
     try:

@@ -21,7 +21,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from runner.progress import test_pause
+from runner.checkpoints import NOWHERE, Checkpoints, Phase
+from runner.progress import one_line
 
 JOIN_SECONDS = 30
 
@@ -33,13 +34,15 @@ class GxFailed(Exception):
 class GxChild:
     """One GX child per run: start() early, then run() once, or close()."""
 
-    def __init__(self, run_dir: Path, out: Path, log_path: Path) -> None:
+    def __init__(self, run_dir: Path, log_path: Path, checkpoints: Checkpoints = NOWHERE) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
         self._to_child, child_end = ctx.Pipe()
         self._process = ctx.Process(
-            target=_child_main, args=(child_end, str(run_dir), str(out), str(log_path)), daemon=True
+            target=_child_main,
+            args=(child_end, str(run_dir), str(log_path), checkpoints),
+            daemon=True,
         )
         self._process.start()
         child_end.close()
@@ -76,19 +79,7 @@ class GxChild:
             self._process.join()
 
 
-def run_gx_isolated(
-    url: str,
-    run_dir: Path,
-    rule_hits: dict[str, int],
-    kwargs: dict[str, Any],
-    out: Path,
-    log_path: Path,
-) -> Any:
-    """Start a child and run at once (no overlap): for callers without a dbt step."""
-    return GxChild(run_dir, out, log_path).run(url, rule_hits, kwargs)
-
-
-def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
+def _child_main(conn: Any, run_dir: str, log_path: str, checkpoints: Checkpoints) -> None:
     import logging
     import traceback
 
@@ -112,7 +103,7 @@ def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
         except EOFError:
             return  # the run stopped before GX: nothing to do
         _, url, rule_hits, kwargs = message
-        test_pause("gx", Path(out))
+        checkpoints.reached(Phase.GX)
         outcome = run_prepared(prepared, url, rule_hits, **kwargs)
         conn.send(("ok", outcome))
         _fast_exit(conn)
@@ -121,7 +112,7 @@ def _child_main(conn: Any, run_dir: str, out: str, log_path: str) -> None:
             "Great Expectations failed:\n%s", traceback.format_exc()
         )
         try:
-            conn.send(("error", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"))
+            conn.send(("error", f"{type(exc).__name__}: {one_line(exc)}"))
         except OSError:
             pass
     finally:

@@ -9,9 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from runner.checkpoints import NOWHERE, Checkpoints
 from runner.export.validate import ValidatedExport
+
+if TYPE_CHECKING:
+    from runner.expectations import GxOutcome
+    from runner.gx.child import GxChild
 
 
 class WarehouseError(Exception):
@@ -20,12 +25,24 @@ class WarehouseError(Exception):
 
 class Warehouse(Protocol):
     target: str  # the dbt target name
+    # True: GX validates over SQL in the child started before dbt (runner/gx/child.py);
+    # False: in process, after dbt (Spark: the metastore is this process's).
+    gx_in_child: bool
+
+    @property
+    def schema(self) -> str:
+        """The dbt target schema this run works on (the build's once prepared): the
+        prefix of every layer's schema, `<schema>_sop`; Great Expectations reads it."""
 
     def check_reachable(self) -> None:
         """Raise WarehouseError when the warehouse cannot be reached."""
 
     def latest_as_of(self) -> dt.date | None:
         """The latest as-of date in the published history (None for a new instance)."""
+
+    def cleanup_stale(self) -> list[str]:
+        """Remove what killed runs left (builds, temporary files); under the run lock.
+        Returns what was removed."""
 
     def prepare_build(self, run_id: str) -> Mapping[str, str]:
         """Make a private place to build this run (carrying state: snapshots, history).
@@ -43,8 +60,11 @@ class Warehouse(Protocol):
     ) -> None:
         """Append this run's rows to a juvonno_history table (default dq_run_history) in the build."""
 
-    def sqlalchemy_url(self) -> str:
-        """A SQLAlchemy URL for Great Expectations' SQL data source on the build."""
+    def validate_with_gx(
+        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+    ) -> GxOutcome:
+        """Great Expectations on the build (in `child` when gx_in_child); GxFailed when
+        it could not run."""
 
     def publish(self) -> None:
         """Make the build the warehouse and the analysts' marts, atomically."""
@@ -53,12 +73,17 @@ class Warehouse(Protocol):
         """Drop the build (after a failure); the published state stays as it was."""
 
 
-def open_warehouse(target: str, out: Path, warehouse_path: Path | None = None) -> Warehouse:
+def open_warehouse(
+    target: str,
+    out: Path,
+    warehouse_path: Path | None = None,
+    checkpoints: Checkpoints = NOWHERE,
+) -> Warehouse:
     """The Warehouse for a dbt target name of profiles.yml."""
     if target == "duckdb":
         from runner.warehouse.duckdb import DuckDBWarehouse
 
-        return DuckDBWarehouse(out=out, path=warehouse_path)
+        return DuckDBWarehouse(out=out, path=warehouse_path, checkpoints=checkpoints)
     if target == "postgres":
         from runner.warehouse.postgres import PostgresWarehouse
 

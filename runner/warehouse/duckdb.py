@@ -27,12 +27,20 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from runner.checkpoints import NOWHERE, Checkpoints, Phase
 from runner.publish import history
 from runner.warehouse import WarehouseError
+
+if TYPE_CHECKING:
+    from runner.expectations import GxOutcome
+    from runner.export.validate import ValidatedExport
+    from runner.gx.child import GxChild
+
+SCHEMA = "juvonno"  # profiles.yml's duckdb target: every layer is juvonno_<layer>
 
 CARRIED_SCHEMAS = ("juvonno_snapshots", "juvonno_history")
 ANALYST_SCHEMAS = ("juvonno_sop", "juvonno_invoicing", "juvonno_history", "juvonno_seeds")
@@ -77,9 +85,14 @@ def _remove(path: Path) -> None:
 
 class DuckDBWarehouse:
     target = "duckdb"
+    gx_in_child = True
+    schema = SCHEMA
 
-    def __init__(self, out: Path, path: Path | None = None) -> None:
+    def __init__(
+        self, out: Path, path: Path | None = None, checkpoints: Checkpoints = NOWHERE
+    ) -> None:
         self.out = Path(out)
+        self.checkpoints = checkpoints
         self.path = Path(path) if path else self.out / "warehouse" / "juvonno.duckdb"
         self.dir = self.path.parent
         self.analysts_path = self.dir / "analysts.duckdb"
@@ -126,13 +139,11 @@ class DuckDBWarehouse:
         finally:
             con.close()
 
-    def cleanup_stale(self, keep: str | None = None) -> list[str]:
+    def cleanup_stale(self) -> list[str]:
         """Remove builds and temporary files that killed runs left (call under the lock)."""
         removed = []
         if self.build_dir.is_dir():
             for p in self.build_dir.iterdir():
-                if keep and p.name.startswith(keep):
-                    continue
                 _rmtree(p)
                 removed.append(p.name)
         for p in self.dir.glob(".analysts.duckdb.tmp-*"):
@@ -178,7 +189,7 @@ class DuckDBWarehouse:
             raise WarehouseError("prepare_build was not called")
         return self.build_path
 
-    def load_raw(self, export: Any) -> None:
+    def load_raw(self, export: ValidatedExport) -> None:
         self.close()
         from runner.export.load import load_duckdb
 
@@ -220,7 +231,15 @@ class DuckDBWarehouse:
         self.close()
         return f"duckdb:///{self._build()}"
 
+    def validate_with_gx(
+        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+    ) -> GxOutcome:
+        from runner.gx.step import in_child
+
+        return in_child(child, self.sqlalchemy_url(), rule_hits, self.schema)
+
     # -- publish -----------------------------------------------------------
+
     def write_analysts(self) -> Path:
         """Write the analysts' file next to its final place (not yet visible)."""
         self.close()
@@ -254,9 +273,7 @@ class DuckDBWarehouse:
         """Both files into place, each with one rename (the warehouse first: it is
         the source of truth for the next run's history and snapshots)."""
         tmp = self.write_analysts()
-        from runner.progress import test_pause
-
-        test_pause("publish-warehouse", self.out)
+        self.checkpoints.reached(Phase.PUBLISH_WAREHOUSE)
         build = self._build()
         os.chmod(build, PRIVATE_MODE)
         _fsync(build)

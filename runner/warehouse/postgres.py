@@ -31,11 +31,16 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as urlquote
 
 from runner.publish import history
 from runner.warehouse import WarehouseError
+
+if TYPE_CHECKING:
+    from runner.expectations import GxOutcome
+    from runner.export.validate import ValidatedExport
+    from runner.gx.child import GxChild
 
 # Every schema layer a run builds (<prefix>_<layer>), in the project's naming.
 LAYERS = (
@@ -85,6 +90,7 @@ def _like_prefix(prefix: str) -> str:
 
 class PostgresWarehouse:
     target = "postgres"
+    gx_in_child = True
 
     def __init__(self, out: Path, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
@@ -121,8 +127,6 @@ class PostgresWarehouse:
         """The dbt target schema this run works on: the build's once prepared
         (Great Expectations reads `<schema>_<layer>`), else the published prefix."""
         return self.build_prefix if self._lock_con is not None else self.prefix
-
-    schema_prefix = schema
 
     def __repr__(self) -> str:  # never the password
         return f"PostgresWarehouse({self.user}@{self.host}:{self.port}/{self.database}, schema={self.prefix})"
@@ -283,7 +287,7 @@ class PostgresWarehouse:
         if self._lock_con is None:
             raise WarehouseError("prepare_build was not called")
 
-    def load_raw(self, export: Any) -> None:
+    def load_raw(self, export: ValidatedExport) -> None:
         from runner.export.load_postgres import load_postgres
 
         self._require_build()
@@ -350,6 +354,13 @@ class PostgresWarehouse:
 
     def redacted_url(self) -> str:
         return f"postgresql+psycopg2://{self.user}:***@{self.host}:{self.port}/{self.database}"
+
+    def validate_with_gx(
+        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+    ) -> GxOutcome:
+        from runner.gx.step import in_child
+
+        return in_child(child, self.sqlalchemy_url(), rule_hits, self.schema)
 
     # -- publish -----------------------------------------------------------------
     def publish(self) -> None:

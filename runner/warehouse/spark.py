@@ -32,12 +32,17 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.export.load_spark import q
 from runner.publish import history
 from runner.warehouse import WarehouseError
 from runner.warehouse.spark_session import get_session, instance_dir
+
+if TYPE_CHECKING:
+    from runner.expectations import GxOutcome
+    from runner.export.validate import ValidatedExport
+    from runner.gx.child import GxChild
 
 ENV_SCHEMA = "JUVONNO_DQ_SPARK_SCHEMA"
 CANONICAL_PREFIX = "juvonno"
@@ -80,6 +85,7 @@ def run_token(run_id: str) -> str:
 
 class SparkWarehouse:
     target = "spark"
+    gx_in_child = False
 
     def __init__(self, out: Path, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
@@ -204,7 +210,7 @@ class SparkWarehouse:
             raise WarehouseError("prepare_build was not called")
         return f"{self.build}_{layer}"
 
-    def load_raw(self, export: Any) -> None:
+    def load_raw(self, export: ValidatedExport) -> None:
         from runner.export.load_spark import load_spark
 
         try:
@@ -241,17 +247,18 @@ class SparkWarehouse:
         frame = spark.createDataFrame([[row.get(c) for c in schema.names] for row in rows], schema)
         frame.write.insertInto(target)
 
-    def sqlalchemy_url(self) -> str:
-        raise WarehouseError(
-            "the Spark target validates with Great Expectations on Spark DataFrames, not SQL"
-        )
-
-    def run_expectations(self, run_dir: Path, rule_hits: dict[str, int]) -> Any:
-        """Great Expectations on this session's DataFrames (in process: the metastore is ours)."""
+    def validate_with_gx(
+        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+    ) -> GxOutcome:
+        """Great Expectations on this session's DataFrames (in process: the metastore is
+        ours; `child` is None, gx_in_child being False)."""
         from runner.expectations_spark import run_expectations_spark
+        from runner.gx.step import in_process
 
-        return run_expectations_spark(
-            self.spark, Path(run_dir), rule_hits, schema_prefix=self.schema
+        return in_process(
+            lambda: run_expectations_spark(
+                self.spark, Path(run_dir), rule_hits, schema_prefix=self.schema
+            )
         )
 
     # -- publish -----------------------------------------------------------------
