@@ -72,13 +72,12 @@ def test_dev_then_the_readme_dbt_commands_keep_partial_parsing(
     assert "as-of date 2026-11-20 (from manifest exported_at)" in loaded.stdout
     assert f"JUVONNO_DQ_DEV_DUCKDB_PATH={dev_file} .venv/bin/dbt build" in loaded.stdout
     assert (
-        f"JUVONNO_DQ_DEV_DUCKDB_PATH={dev_file} .venv/bin/dbt test --select tag:sop"
-        in loaded.stdout
+        f"JUVONNO_DQ_DEV_DUCKDB_PATH={dev_file} .venv/bin/dbt test --selector sop" in loaded.stdout
     )
     assert dev_file.stat().st_mode & 0o077 == 0
 
     commands = _readme_dbt_commands()
-    assert [c[1:] for c in commands] == [["build"], ["test", "--select", "tag:sop"], ["build"]]
+    assert [c[1:] for c in commands] == [["build"], ["test", "--selector", "sop"], ["build"]]
     for command in commands:
         proc = _sh([DBT, *command[1:]], env)
         assert proc.returncode == 0, f"{' '.join(command)}:\n{proc.stdout[-3000:]}"

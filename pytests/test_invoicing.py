@@ -32,12 +32,14 @@ QUERY_FILES = sorted(QUERIES.glob("*.sql"))
 NOTES = REPO / "docs" / "notes" / "invoicing.md"
 SEED = REPO / "seeds" / "invoice_excluded_groups.csv"
 INVOICING_MODELS = ("fct_customer_monthly_activity", "rpt_invoice_monthly")
-SINGULAR_TESTS = (
+NAMED_TESTS = (
     "assert_invoice_units_reconcile_with_customer_activity",
     "assert_customer_activity_reconciles_with_staging",
     "assert_no_excluded_or_test_like_customer_billable",
     "assert_no_row_without_activity",
-    "assert_invoicing_grain",
+    # one grain test per model (unique_combination_of_columns), not a shared singular one
+    "fct_customer_monthly_activity_grain",
+    "rpt_invoice_monthly_grain",
 )
 PERSONAL = {"first_name", "last_name", "email", "phone", "date_of_birth"}
 
@@ -78,9 +80,7 @@ def _build(harness: DbtHarness, as_of: str = SAMPLE_AS_OF) -> list[dict]:
     assert not missing, (
         f"not built: {missing}; failed: {models.failed(('error', 'fail', 'skipped'))}"
     )
-    tests = _dbt(
-        harness, "test", "--select", "tag:invoicing", "invoice_excluded_groups", as_of=as_of
-    )
+    tests = _dbt(harness, "test", "--selector", "invoicing", as_of=as_of)
     return [r for r in tests.results if r["resource_type"] == "test"]  # not the on-run-start hook
 
 
@@ -100,15 +100,15 @@ def test_invoicing_dbt_tests_pass(built: DbtHarness) -> None:
     results = built.test_results  # type: ignore[attr-defined]
     tests = [r for r in results if r["resource_type"] == "test"]
     names = {r["name"] for r in tests}
-    for singular in SINGULAR_TESTS:
-        assert singular in names, f"{singular} did not run"
+    for named in NAMED_TESTS:
+        assert named in names, f"{named} did not run"
     assert any(
         "fct_customer_monthly_activity" in r["unique_id"]
         for r in tests
-        if r["name"] not in SINGULAR_TESTS
+        if r["name"] not in NAMED_TESTS
     )
     assert any(
-        "rpt_invoice_monthly" in r["unique_id"] for r in tests if r["name"] not in SINGULAR_TESTS
+        "rpt_invoice_monthly" in r["unique_id"] for r in tests if r["name"] not in NAMED_TESTS
     )
     bad = [(r["name"], r["status"], r["message"]) for r in tests if r["status"] != "pass"]
     assert not bad, bad
@@ -116,9 +116,9 @@ def test_invoicing_dbt_tests_pass(built: DbtHarness) -> None:
     severities = {
         node["name"]: str(node["config"]["severity"]).lower()
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "test" and node["name"] in SINGULAR_TESTS
+        if node["resource_type"] == "test" and node["name"] in NAMED_TESTS
     }
-    assert severities == dict.fromkeys(SINGULAR_TESTS, "error"), severities
+    assert severities == dict.fromkeys(NAMED_TESTS, "error"), severities
 
 
 def test_reconciliation_holds_from_python(built: DbtHarness) -> None:
@@ -500,9 +500,7 @@ def test_postgres_builds_the_same_invoice(
         ["build", "--select", "+tag:invoicing", "--exclude", "resource_type:test"], env, tmp_path
     )
     assert build.returncode == 0, build.stdout[-4000:]
-    tests = _dbt_subprocess(
-        ["test", "--select", "tag:invoicing", "invoice_excluded_groups"], env, tmp_path
-    )
+    tests = _dbt_subprocess(["test", "--selector", "invoicing"], env, tmp_path)
     assert tests.returncode == 0, tests.stdout[-4000:]
 
     for model, order in (

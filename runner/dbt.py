@@ -127,9 +127,9 @@ def build(
 
     args = [
         "build",
-        # Unit tests check our SQL, not the night's data: they run in CI
-        # (pytests/test_rules_sample.py), not in production, as dbt advises.
-        "--exclude-resource-type", "unit_test",
+        # selectors.yml's nightly: everything but the unit tests (they check our
+        # SQL, not the night's data, and run in CI, as dbt advises).
+        "--selector", "nightly",
         "--project-dir", str(proj),
         "--profiles-dir", str(proj),
         "--target", target,

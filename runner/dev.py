@@ -112,4 +112,4 @@ def dbt_commands(path: Path) -> list[str]:
     """The README's dbt commands for this file, exactly as to type them in the project folder.
     The same target and no --vars for both, so dbt's partial parsing survives switching."""
     prefix = "" if path == default_path() else f"{DEV_PATH_ENV}={shlex.quote(str(path))} "
-    return [f"{prefix}.venv/bin/dbt build", f"{prefix}.venv/bin/dbt test --select tag:sop"]
+    return [f"{prefix}.venv/bin/dbt build", f"{prefix}.venv/bin/dbt test --selector sop"]

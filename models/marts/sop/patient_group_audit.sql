@@ -1,5 +1,7 @@
 -- One row per non-deleted customer: its groups, status, expected status, every
 -- fact of sop-rules.md and its number of rule hits. No personal data.
+-- Counts are cast to bigint: the contract's type on every engine (DuckDB's sum
+-- is a hugeint, PostgreSQL's date difference an integer).
 
 with
 
@@ -25,7 +27,7 @@ final as (
         facts.as_of_date,
         facts.status,
         facts.group_names,
-        facts.group_count,
+        cast(facts.group_count as bigint) as group_count,
         facts.expected_status,
         facts.status_matches_groups,
         {%- for group_name, column in catalogue_group_columns() %}
@@ -34,19 +36,19 @@ final as (
         facts.has_unknown_group,
         facts.created_date,
         facts.entered_group_date,
-        facts.days_in_group,
+        cast(facts.days_in_group as bigint) as days_in_group,
         facts.three_months_before_date,
-        facts.therapy_attended,
+        cast(facts.therapy_attended as bigint) as therapy_attended,
         facts.first_therapy_attended_date,
         facts.last_therapy_attended_date,
-        facts.therapy_offers,
+        cast(facts.therapy_offers as bigint) as therapy_offers,
         facts.last_therapy_offer_date,
-        facts.group_attended,
+        cast(facts.group_attended as bigint) as group_attended,
         facts.group_start_date,
-        facts.icbt_started,
+        cast(facts.icbt_started as bigint) as icbt_started,
         facts.last_engagement_date,
         facts.began_treatment,
-        facts.chase_attempts,
+        cast(facts.chase_attempts as bigint) as chase_attempts,
         facts.graduated_formally,
         facts.group_programme_finished,
         facts.referral_date,
@@ -56,9 +58,9 @@ final as (
         facts.is_commissioner,
         facts.is_commissioner_by_domain,
         facts.has_commissioner_warning,
-        facts.booked_past_count,
+        cast(facts.booked_past_count as bigint) as booked_past_count,
         facts.earliest_booked_past_date,
-        coalesce(hit_counts.hit_count, 0) as hit_count
+        cast(coalesce(hit_counts.hit_count, 0) as bigint) as hit_count
     from facts
     left join hit_counts
         on facts.customer_id = hit_counts.customer_id

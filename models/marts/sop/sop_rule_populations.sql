@@ -119,8 +119,8 @@ final as (
         rule_order,
         kahn_category,
         population,
-        population_size,
-        hits,
+        cast(population_size as bigint) as population_size,
+        cast(hits as bigint) as hits,
         case
             when population_size > 0
                 -- rounded as numeric (PostgreSQL rounds no double), read as a double everywhere
