@@ -14,6 +14,7 @@ from pytests.conftest import REPO
 PROJECT_PARTS = (
     "dbt_project.yml",
     "profiles.yml",
+    "selectors.yml",
     "models",
     "seeds",
     "snapshots",

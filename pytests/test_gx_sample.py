@@ -63,7 +63,7 @@ def test_reconciliation_passes_on_the_sample_export(tmp_path: Path) -> None:
 
 def _copy_project(dest: Path) -> Path:
     dest.mkdir(parents=True)
-    for name in ("dbt_project.yml", "profiles.yml"):
+    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
         shutil.copy2(REPO / name, dest / name)
     for name in ("models", "seeds", "snapshots", "macros", "tests", "analyses"):
         if (REPO / name).is_dir():
