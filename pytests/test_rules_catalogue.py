@@ -195,6 +195,9 @@ def test_gx_expectation_agrees_with_the_rule_settings(rule_id: str) -> None:
                [row["group_name"] for row in _patient_groups()]}  # fmt: skip
     if "group" in settings:
         assert columns[settings["group"]] in json.dumps(expectation["kwargs"]), rule_id
+    if "expected_triage_outcome" in settings:  # SOP-86: GX compares it lower-cased
+        query = expectation["kwargs"]["unexpected_rows_query"]
+        assert f"'{settings['expected_triage_outcome'].lower()}'" in query, rule_id
     thresholds = {k for k, v in settings.items() if isinstance(v, int)}
     if rule_id in GX_THRESHOLDS:
         key, stated = GX_THRESHOLDS[rule_id]
