@@ -68,3 +68,10 @@ def test_the_comparison_sees_a_difference() -> None:
     email = next(c for c in customers["columns"] if c["name"] == "email")
     email.pop("config")
     assert tables != source_tables("juvonno")
+
+
+def test_a_description_in_a_docs_block_compares_as_its_text() -> None:
+    blocks = {"personal_data": "\nPersonal data.\n"}
+    assert rendered("{{ doc('personal_data') }}", blocks) == "Personal data."
+    assert rendered('{{ doc("personal_data") }}\n', blocks) == "Personal data."
+    assert rendered("Personal  data.\n", blocks) == "Personal data."
