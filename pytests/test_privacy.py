@@ -3,7 +3,8 @@ writes, on accepted, rejected and interrupted runs: the console, every file unde
 OUT (published run folders, run.log, dbt's logs and OUT/.dbt/target, Data Docs,
 summary.json) and every text value of the analysts' database. Only the runner's
 private warehouse (juvonno.duckdb, 0600) holds the raw layer, by design; the
-vendored Data Docs libraries (copied verbatim from runner/gx_assets) are skipped.
+vendored Data Docs libraries (copied verbatim from runner/gx_assets, shared in
+OUT/assets/<version>/vendor) are skipped.
 
 A DuckDB file is scanned by its values (every column cast to text), not its bytes:
 its string dictionaries put values side by side ("Test" + "active" reads "Testa").
@@ -80,8 +81,14 @@ def personal_values(export: Path) -> set[str]:
 def _written_files(out: Path) -> list[Path]:
     files = []
     for dirpath, dirnames, filenames in os.walk(out):
+        # a run's data-docs/static/vendor, or the one they share in OUT/assets/<version>/vendor
         dirnames[:] = [
-            d for d in dirnames if not (d == "vendor" and Path(dirpath).name == "static")
+            d
+            for d in dirnames
+            if not (
+                d == "vendor"
+                and (Path(dirpath).name == "static" or Path(dirpath).parent.name == "assets")
+            )
         ]
         for f in filenames:
             p = Path(dirpath) / f

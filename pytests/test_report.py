@@ -163,6 +163,10 @@ def test_published_report_renders_offline(baseline, offline_page, artifacts_dir:
     assert offline_page.locator("#outcome").inner_text() == summary["outcome"]
     assert offline_page.locator("#exit-code").inner_text() == str(summary["exit_code"])
     assert offline_page.locator("#trend-chart").count() == 1
+    # the top section a data lead sees first (cards, export age, GX card): issue 15's screenshot
+    offline_page.evaluate("() => window.scrollTo(0, 0)")
+    assert offline_page.locator("#outcome").is_visible()
+    offline_page.screenshot(path=str(artifacts_dir / "report-top.png"), full_page=False)
 
 
 def test_report_of_a_failed_run_without_marts() -> None:

@@ -97,6 +97,8 @@ def test_a_member_of_the_group_reads_the_worklist_and_an_outsider_cannot(
         "resolved.csv",
         "summary.json",
         "report.html",
+        "data-docs/index.html",
+        "data-docs/static/vendor/jquery-3.7.1/jquery.min.js",  # through the link to OUT/assets
     ):
         assert accounts.can_read(accounts.member, latest / name), name
         assert not accounts.can_read(accounts.outsider, latest / name), name
@@ -112,7 +114,8 @@ def test_shared_modes_are_0750_and_0640_in_that_group_only(
     for path in (run_dir, shared_run / "runs"):
         st = path.stat()
         assert (stat.S_IMODE(st.st_mode), st.st_gid) == (0o750, gid), path
-    for path in run_dir.rglob("*"):
+    assets = shared_run / "assets"  # the Data Docs' static files all runs link to
+    for path in [run_dir, *run_dir.rglob("*"), assets, *assets.rglob("*")]:
         st = path.lstat()
         if path.is_symlink():
             continue

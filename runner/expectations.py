@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runner.gx.rendering import build_suite as _build_suite
+from runner.gx.rendering import gx_run_id
 from runner.gx.suites import EXPECTATIONS_DIR, load_suites
 
 log = logging.getLogger(__name__)
@@ -148,31 +150,6 @@ def _make_context(data_docs_dir: Path):  # type: ignore[no-untyped-def]
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _build_suite(suite: dict[str, Any]):  # type: ignore[no-untyped-def]
-    import great_expectations as gx
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    expectations = [
-        ExpectationConfiguration(
-            type=e["type"],
-            kwargs=e["kwargs"],
-            meta=e.get("meta") or {},
-            notes=_notes(e.get("meta") or {}),
-        ).to_domain_obj()
-        for e in suite["expectations"]
-    ]
-    return gx.ExpectationSuite(
-        name=suite["name"], expectations=expectations, meta=suite.get("meta") or {}
-    )
-
-
-def _notes(meta: dict[str, Any]) -> str | None:
-    """The rule id, title and SOP sentence, shown with the expectation in the Data Docs."""
-    if "rule_id" not in meta:
-        return None
-    return f"{meta['rule_id']} {meta.get('rule_title', '')}. SOP: {meta.get('sop_sentence', '')}"
-
-
 def run_expectations(
     sqlalchemy_url: str,
     run_dir: Path,
@@ -181,15 +158,25 @@ def run_expectations(
     schema_prefix: str = "juvonno",
     expectations_dir: Path = EXPECTATIONS_DIR,
     build_docs: bool = True,
+    run_name: str | None = None,
+    shared_assets: str | None = None,
 ) -> GxOutcome:
     """Validate every suite of expectations_dir against the warehouse at sqlalchemy_url.
 
     schema_prefix is the dbt target's schema (suites name the suffix: raw, sop, ...).
-    Data Docs go to run_dir/data-docs/ (index.html), viewable offline.
+    Data Docs go to run_dir/data-docs/ (index.html), viewable offline; run_name is
+    their run name (the runner's run id); shared_assets a folder their static files
+    are shared in (runner/gx/docs.py), else they are copied into the site.
     """
     prepared = prepare_expectations(run_dir, expectations_dir)
     return run_prepared(
-        prepared, sqlalchemy_url, dbt_rule_hits, schema_prefix=schema_prefix, build_docs=build_docs
+        prepared,
+        sqlalchemy_url,
+        dbt_rule_hits,
+        schema_prefix=schema_prefix,
+        build_docs=build_docs,
+        run_name=run_name,
+        shared_assets=shared_assets,
     )
 
 
@@ -248,6 +235,8 @@ def run_prepared(
     *,
     schema_prefix: str = "juvonno",
     build_docs: bool = True,
+    run_name: str | None = None,
+    shared_assets: str | None = None,
 ) -> GxOutcome:
     """Connect, validate every suite, reconcile with dbt's rule hits, build the Data Docs."""
     import great_expectations as gx
@@ -288,7 +277,7 @@ def run_prepared(
         )
     )
     try:
-        result = checkpoint.run()
+        result = checkpoint.run(run_id=gx_run_id(run_name))
     finally:
         _dispose(datasource)
 
@@ -300,6 +289,7 @@ def run_prepared(
         data_docs_dir,
         build_docs,
         started,
+        shared_assets=shared_assets,
     )
 
 
@@ -311,6 +301,8 @@ def outcome_of(
     data_docs_dir: Path,
     build_docs: bool,
     started: float,
+    *,
+    shared_assets: str | None = None,
 ) -> GxOutcome:
     """The GxOutcome of suite validation results (any data source), Data Docs built."""
     suite_outcomes: list[SuiteOutcome] = []
@@ -354,9 +346,11 @@ def outcome_of(
     index = None
     if build_docs:
         from runner.gx.docs import make_offline
+        from runner.gx.rendering import fix_meta_properties_rendering
 
+        fix_meta_properties_rendering()  # the Rule and Title columns of the SOP validation page
         context.build_data_docs(site_names=[SITE_NAME])
-        make_offline(data_docs_dir)
+        make_offline(data_docs_dir, Path(shared_assets) if shared_assets else None)
         index = f"{DATA_DOCS_DIR}/index.html"
 
     structural_ok = all(s.failed == 0 for s in suite_outcomes if s.kind != "sop")

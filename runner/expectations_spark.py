@@ -27,6 +27,7 @@ from runner.expectations import (
     outcome_of,
     quiet_gx,
 )
+from runner.gx.rendering import gx_run_id
 from runner.gx.suites import EXPECTATIONS_DIR, load_suites
 
 # SQL type names in the suites -> the pyspark.sql.types class GX checks on Spark.
@@ -62,6 +63,8 @@ def run_expectations_spark(
     schema_prefix: str = "juvonno",
     expectations_dir: Path = EXPECTATIONS_DIR,
     build_docs: bool = True,
+    run_name: str | None = None,
+    shared_assets: str | None = None,
 ) -> GxOutcome:
     """Validate every suite against `<schema_prefix>_<schema>.<table>` in `spark`."""
     started = time.monotonic()
@@ -76,6 +79,7 @@ def run_expectations_spark(
     datasource = context.data_sources.add_spark(name="warehouse")
     validations = []
     kinds: dict[str, str] = {}
+    run_id = gx_run_id(run_name)  # one for all suites, as a checkpoint run gives
     for suite in (for_spark(s) for s in load_suites(expectations_dir)):
         target = suite["meta"]["juvonno_dq"]
         table = f"{schema_prefix}_{target['schema']}.{target['table']}"
@@ -87,9 +91,20 @@ def run_expectations_spark(
         )
         frame = spark.table(table)
         validations.append(
-            definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+            definition.run(
+                batch_parameters={"dataframe": frame},
+                result_format=RESULT_FORMAT,
+                run_id=run_id,
+            )
         )
         kinds[suite["name"]] = _suite_kind(suite)
     return outcome_of(
-        validations, kinds, dbt_rule_hits, context, data_docs_dir, build_docs, started
+        validations,
+        kinds,
+        dbt_rule_hits,
+        context,
+        data_docs_dir,
+        build_docs,
+        started,
+        shared_assets=shared_assets,
     )

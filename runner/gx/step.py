@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,17 +22,35 @@ if TYPE_CHECKING:
     from runner.warehouse import Warehouse
 
 
+@dataclass(frozen=True)
+class DataDocs:
+    """The run's Data Docs: GX's run name (the run id) and the folder their static
+    files are shared in (OUT/assets; runner/gx/docs.py)."""
+
+    run_name: str
+    shared_assets: Path
+
+    def kwargs(self) -> dict[str, str]:
+        """run_expectations()'s keyword arguments (plain strings: they cross a pipe)."""
+        return {"run_name": self.run_name, "shared_assets": str(self.shared_assets)}
+
+
+def docs_kwargs(docs: DataDocs | None) -> dict[str, str]:
+    return docs.kwargs() if docs is not None else {}
+
+
 def run_gx(
     progress: Progress,
     wh: Warehouse,
     dbt: DbtOutcome,
     run_dir: Path,
     child: GxChild | None,
+    docs: DataDocs | None = None,
 ) -> dict[str, Any]:
     """GX on the build (dbt's connection is closed by now); summary.json's `gx`."""
     rule_hits = {n.rule_id: int(n.failures or 0) for n in dbt.nodes if n.rule_id}
     with progress.step("great expectations"):
-        outcome = wh.validate_with_gx(run_dir, rule_hits, child)
+        outcome = wh.validate_with_gx(run_dir, rule_hits, child, docs)
     gx = summarise_gx(outcome)
     for e in gx["error_messages"]:
         progress.detail(f"GX: {e}")
@@ -47,11 +66,18 @@ def skipped(reason: str) -> dict[str, Any]:
     return {"available": False, "ok": False, "reason": reason}
 
 
-def in_child(child: GxChild | None, url: str, rule_hits: dict[str, int], schema: str) -> GxOutcome:
+def in_child(
+    child: GxChild | None,
+    url: str,
+    rule_hits: dict[str, int],
+    schema: str,
+    docs: DataDocs | None = None,
+) -> GxOutcome:
     """A SQL warehouse's GX: in the child started before dbt, on `<schema>_<layer>`."""
     if child is None:
         raise GxFailed("no Great Expectations process was started for this run")
-    outcome: GxOutcome = child.run(url, rule_hits, {"schema_prefix": schema})
+    kwargs = {"schema_prefix": schema, **docs_kwargs(docs)}
+    outcome: GxOutcome = child.run(url, rule_hits, kwargs)
     return outcome
 
 

@@ -4,6 +4,8 @@
 OUT/runs/.<run_id>.partial/   a run's folder while it is being written (run.log from the start)
 OUT/runs/<run_id>/            complete: renamed from .partial in one step
 OUT/latest -> runs/<run_id>   a relative symlink, replaced with os.replace of a temp symlink
+OUT/assets/gx-<version>-<digest>/   Data Docs' static files, shared by the runs
+                              (runs/<id>/data-docs/static is a relative link to one; runner/gx/docs.py)
 ```
 
 Files 0600, folders 0700: nothing published is readable by other users; with
@@ -24,6 +26,8 @@ from runner.publish.sharing import Sharing
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LATEST = "latest"
+ASSETS = "assets"
+DATA_DOCS_STATIC = ("data-docs", "static")
 
 
 def runs_dir(out: Path) -> Path:
@@ -36,6 +40,10 @@ def partial_dir(out: Path, run_id: str) -> Path:
 
 def final_dir(out: Path, run_id: str) -> Path:
     return runs_dir(out) / run_id
+
+
+def assets_dir(out: Path) -> Path:
+    return out / ASSETS
 
 
 def make_partial(out: Path, run_id: str, sharing: Sharing | None = None) -> Path:
@@ -115,7 +123,8 @@ def make_private(root: Path, sharing: Sharing | None = None) -> None:
     make_private_dir_only(root, sharing)
     for dirpath, dirnames, filenames in os.walk(root):
         for d in dirnames:
-            make_private_dir_only(Path(dirpath, d), sharing)
+            if not os.path.islink(os.path.join(dirpath, d)):  # a link to the shared assets
+                make_private_dir_only(Path(dirpath, d), sharing)
         for f in filenames:
             p = os.path.join(dirpath, f)
             if not os.path.islink(p):
@@ -151,6 +160,8 @@ def finalize(out: Path, run_id: str, sharing: Sharing | None = None) -> Path:
     """.partial -> runs/<run_id> (one rename); returns the final folder."""
     src, dst = partial_dir(out, run_id), final_dir(out, run_id)
     make_private(src, sharing)
+    if assets_dir(out).is_dir():  # what the run's Data Docs link to: the same modes and group
+        make_private(assets_dir(out), sharing)
     if sharing and sharing.shared:
         make_private_dir_only(runs_dir(out), sharing)
         sharing.open_out(out)
@@ -187,7 +198,8 @@ def latest_run_id(out: Path) -> str | None:
 
 
 def prune(out: Path, keep: int) -> list[str]:
-    """Keep the newest `keep` run folders (run ids sort by time); never the one latest points at."""
+    """Keep the newest `keep` run folders (run ids sort by time); never the one latest points at.
+    Then the shared assets no remaining run links to (prune_assets)."""
     runs = runs_dir(out)
     if not runs.is_dir():
         return []
@@ -199,8 +211,29 @@ def prune(out: Path, keep: int) -> list[str]:
     for name in names[keep:]:
         if name == current:
             continue
-        shutil.rmtree(runs / name, ignore_errors=True)
+        shutil.rmtree(runs / name, ignore_errors=True)  # removes a link, never what it points at
         removed.append(name)
+    prune_assets(out)
+    return removed
+
+
+def prune_assets(out: Path) -> list[str]:
+    """Remove the folders of OUT/assets that no run folder (kept or being written)
+    links to: an older GX version's, or a staging copy a killed run left. Call under the lock."""
+    root = assets_dir(out)
+    if not root.is_dir():
+        return []
+    used = set()
+    runs = runs_dir(out)
+    for run in runs.iterdir() if runs.is_dir() else ():
+        link = run.joinpath(*DATA_DOCS_STATIC)
+        if link.is_symlink():
+            used.add(Path(os.readlink(link)).name)
+    removed = []
+    for p in root.iterdir():
+        if p.name not in used:
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
     return removed
 
 

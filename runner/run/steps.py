@@ -120,7 +120,9 @@ def build(run: RunState, wh: Warehouse, env: Mapping[str, str]) -> Built:
             )
             gx = gx_step.skipped("skipped: the models did not build")
         else:
-            gx = gx_step.run_gx(p, wh, dbt, run.folder, child)
+            # GX's run name is the run id; the Data Docs' static files are shared in OUT/assets
+            docs = gx_step.DataDocs(run.run_id, runs.assets_dir(run.out))
+            gx = gx_step.run_gx(p, wh, dbt, run.folder, child, docs)
     finally:
         if child is not None:
             child.close()

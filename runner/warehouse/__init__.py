@@ -17,6 +17,7 @@ from runner.export.validate import ValidatedExport
 if TYPE_CHECKING:
     from runner.expectations import GxOutcome
     from runner.gx.child import GxChild
+    from runner.gx.step import DataDocs
 
 
 class WarehouseError(Exception):
@@ -61,10 +62,14 @@ class Warehouse(Protocol):
         """Append this run's rows to a juvonno_history table (default dq_run_history) in the build."""
 
     def validate_with_gx(
-        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+        self,
+        run_dir: Path,
+        rule_hits: dict[str, int],
+        child: GxChild | None,
+        docs: DataDocs | None = None,
     ) -> GxOutcome:
         """Great Expectations on the build (in `child` when gx_in_child); GxFailed when
-        it could not run."""
+        it could not run. docs: the Data Docs' run name and shared folder."""
 
     def publish(self) -> None:
         """Make the build the warehouse and the analysts' marts, atomically."""

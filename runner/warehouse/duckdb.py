@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from runner.expectations import GxOutcome
     from runner.export.validate import ValidatedExport
     from runner.gx.child import GxChild
+    from runner.gx.step import DataDocs
 
 SCHEMA = "juvonno"  # profiles.yml's duckdb target: every layer is juvonno_<layer>
 
@@ -232,11 +233,15 @@ class DuckDBWarehouse:
         return f"duckdb:///{self._build()}"
 
     def validate_with_gx(
-        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+        self,
+        run_dir: Path,
+        rule_hits: dict[str, int],
+        child: GxChild | None,
+        docs: DataDocs | None = None,
     ) -> GxOutcome:
         from runner.gx.step import in_child
 
-        return in_child(child, self.sqlalchemy_url(), rule_hits, self.schema)
+        return in_child(child, self.sqlalchemy_url(), rule_hits, self.schema, docs)
 
     # -- publish -----------------------------------------------------------
 

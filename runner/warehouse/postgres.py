@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from runner.expectations import GxOutcome
     from runner.export.validate import ValidatedExport
     from runner.gx.child import GxChild
+    from runner.gx.step import DataDocs
 
 # Every schema layer a run builds (<prefix>_<layer>), in the project's naming.
 LAYERS = (
@@ -356,11 +357,15 @@ class PostgresWarehouse:
         return f"postgresql+psycopg2://{self.user}:***@{self.host}:{self.port}/{self.database}"
 
     def validate_with_gx(
-        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+        self,
+        run_dir: Path,
+        rule_hits: dict[str, int],
+        child: GxChild | None,
+        docs: DataDocs | None = None,
     ) -> GxOutcome:
         from runner.gx.step import in_child
 
-        return in_child(child, self.sqlalchemy_url(), rule_hits, self.schema)
+        return in_child(child, self.sqlalchemy_url(), rule_hits, self.schema, docs)
 
     # -- publish -----------------------------------------------------------------
     def publish(self) -> None:

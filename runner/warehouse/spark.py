@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from runner.expectations import GxOutcome
     from runner.export.validate import ValidatedExport
     from runner.gx.child import GxChild
+    from runner.gx.step import DataDocs
 
 ENV_SCHEMA = "JUVONNO_DQ_SPARK_SCHEMA"
 CANONICAL_PREFIX = "juvonno"
@@ -248,16 +249,24 @@ class SparkWarehouse:
         frame.write.insertInto(target)
 
     def validate_with_gx(
-        self, run_dir: Path, rule_hits: dict[str, int], child: GxChild | None
+        self,
+        run_dir: Path,
+        rule_hits: dict[str, int],
+        child: GxChild | None,
+        docs: DataDocs | None = None,
     ) -> GxOutcome:
         """Great Expectations on this session's DataFrames (in process: the metastore is
         ours; `child` is None, gx_in_child being False)."""
         from runner.expectations_spark import run_expectations_spark
-        from runner.gx.step import in_process
+        from runner.gx.step import docs_kwargs, in_process
 
         return in_process(
             lambda: run_expectations_spark(
-                self.spark, Path(run_dir), rule_hits, schema_prefix=self.schema
+                self.spark,
+                Path(run_dir),
+                rule_hits,
+                schema_prefix=self.schema,
+                **docs_kwargs(docs),
             )
         )
 
