@@ -9,12 +9,16 @@ PostgreSQL parity tests): dbt fails a contracted model whose columns differ."""
 from __future__ import annotations
 
 import collections
+import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from pytests.dbt_harness import DbtHarness
+
+REPO = Path(__file__).resolve().parents[1]
 
 PUBLIC_MARTS = {
     "rpt_invoice_monthly",
@@ -27,6 +31,7 @@ PUBLIC_MARTS = {
 GRAIN_TESTS = {
     "stg_juvonno__customer_groups": "stg_juvonno__customer_groups_grain",
     "stg_icbt__module_activities": "stg_icbt__module_activities_grain",
+    "int_customer_monthly_service_activity": "int_customer_monthly_service_activity_grain",
     "fct_customer_monthly_activity": "fct_customer_monthly_activity_grain",
     "rpt_invoice_monthly": "rpt_invoice_monthly_grain",
 }
@@ -46,10 +51,6 @@ def _models(manifest: dict) -> dict[str, dict]:
         for n in manifest["nodes"].values()
         if n["resource_type"] == "model" and n["package_name"] == "juvonno_dq"
     }
-
-
-def _is_rule_model(node: dict) -> bool:
-    return bool(node["config"].get("meta", {}).get("rule_id"))
 
 
 def test_the_analysts_marts_are_public_with_enforced_contracts(manifest: dict) -> None:
@@ -75,11 +76,14 @@ def test_every_model_has_a_group_with_an_owner(manifest: dict) -> None:
     invoicing = {name for name, n in models.items() if n["group"] == "invoicing"}
     assert {"fct_customer_monthly_activity", "rpt_invoice_monthly"} <= invoicing
     assert models["sop_violations"]["group"] == "data_quality"
+    # the long-format activity is the invoicing group's own: only its marts read it
+    long_format = models["int_customer_monthly_service_activity"]
+    assert (long_format["group"], long_format["access"]) == ("invoicing", "private")
 
 
 def test_selectors_and_required_dbt_version(manifest: dict) -> None:
     assert set(manifest["selectors"]) == {"nightly", "sop", "invoicing"}
-    project = (Path(__file__).resolve().parents[1] / "dbt_project.yml").read_text()
+    project = (REPO / "dbt_project.yml").read_text()
     assert "require-dbt-version:" in project
 
 
@@ -90,21 +94,21 @@ def test_the_docs_home_page_is_the_projects_overview(manifest: dict) -> None:
 
 
 def test_no_column_description_is_written_out_twice(manifest: dict) -> None:
-    """Outside the rule models (engineer `rules` owns those), a description text used
-    by more than one column must come from a docs block ({{ doc('...') }})."""
+    """A description text used by more than one column (of any model, the rule
+    models' included) must come from a docs block ({{ doc('...') }})."""
     written: dict[str, list[str]] = collections.defaultdict(list)
     columns = 0
     for name, node in _models(manifest).items():
-        if _is_rule_model(node):
-            continue
         for column, spec in node["columns"].items():
             columns += 1
             assert spec["description"].strip(), f"{name}.{column} has no description"
             if not spec.get("doc_blocks"):
                 written[spec["description"].strip()].append(f"{name}.{column}")
-    assert columns > 200  # the manifest really holds the project's columns
+    assert columns > 300  # the manifest really holds the project's columns
     repeated = {text: where for text, where in written.items() if len(where) > 1}
-    assert not repeated, f"use a docs block (models/docs/columns.md) for: {repeated}"
+    assert not repeated, (
+        f"use a docs block (models/docs/columns.md or _rules__docs.md) for: {repeated}"
+    )
 
 
 def test_each_grain_test_is_attached_to_its_model(manifest: dict) -> None:
@@ -122,3 +126,22 @@ def test_each_grain_test_is_attached_to_its_model(manifest: dict) -> None:
     assert tests["stg_juvonno__customer_groups_grain"]["config"]["severity"].lower() == "warn"
     singular = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
     assert "assert_invoicing_grain" not in singular
+
+
+def test_the_invoiced_services_are_listed_in_the_seed_only() -> None:
+    """The schedule_types seed says which appointment services the invoice has; the
+    invoicing SQL (models and tests) names none of them, so adding one is a seed row
+    (and, for the published columns, a contract change in _invoicing__models.yml)."""
+    with (REPO / "seeds" / "schedule_types.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    invoiced = {row["service"] for row in rows if row["is_invoiced"] == "true"}
+    assert invoiced == {"therapy", "group_therapy", "assessment", "triage"}
+    sql_files = [
+        *(REPO / "models" / "intermediate" / "invoicing").glob("*.sql"),
+        *(REPO / "models" / "marts" / "invoicing").glob("*.sql"),
+        *(REPO / "tests" / "invoicing").glob("*.sql"),
+    ]
+    assert len(sql_files) >= 8
+    for path in sql_files:
+        literals = set(re.findall(r"'([a-z_]+)'", path.read_text(encoding="utf-8")))
+        assert not literals & invoiced, f"{path.name} names a service: {literals & invoiced}"

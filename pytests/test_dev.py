@@ -117,7 +117,11 @@ def test_tags_select_what_their_names_say(tmp_path: Path) -> None:
         "juvonno.customers",
         "juvonno.staff",
     }
-    assert ls("tag:invoicing", "model") == {"fct_customer_monthly_activity", "rpt_invoice_monthly"}
+    assert ls("tag:invoicing", "model") == {
+        "int_customer_monthly_service_activity",
+        "fct_customer_monthly_activity",
+        "rpt_invoice_monthly",
+    }
     sop_models = {p.stem for p in (REPO / "models" / "marts" / "sop").rglob("*.sql")}
     assert {"sop_violations", "patient_group_audit"} <= sop_models
     assert ls("tag:sop", "model") == sop_models

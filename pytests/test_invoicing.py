@@ -38,8 +38,10 @@ NAMED_TESTS = (
     "assert_no_excluded_or_test_like_customer_billable",
     "assert_no_row_without_activity",
     # one grain test per model (unique_combination_of_columns), not a shared singular one
+    "int_customer_monthly_service_activity_grain",
     "fct_customer_monthly_activity_grain",
     "rpt_invoice_monthly_grain",
+    "assert_services_invoiced_consistently",
 )
 PERSONAL = {"first_name", "last_name", "email", "phone", "date_of_birth"}
 

@@ -1,7 +1,7 @@
 {#-
     Reconciliation one step upstream: per month, fct_customer_monthly_activity
-    holds exactly the attended and missed appointments (therapy, group,
-    assessment, triage) and iCBT starts and completions of staging, dated on or
+    holds exactly the attended and missed appointments of the invoiced services
+    (schedule_types.is_invoiced) and iCBT starts and completions of staging, dated on or
     before the as-of date, for customers that exist and are not deleted.
     Returns one row per month that disagrees.
 -#}
@@ -17,6 +17,14 @@ customers as (
 
 ),
 
+invoiced_services as (
+
+    select distinct service
+    from {{ ref('schedule_types') }}
+    where is_invoiced
+
+),
+
 appointments as (
 
     select
@@ -26,9 +34,9 @@ appointments as (
     from {{ ref('stg_juvonno__appointments') }} as appointments
     inner join customers
         on appointments.customer_id = customers.customer_id
-    where
-        appointments.start_date <= {{ as_of_date() }}
-        and appointments.service in ('therapy', 'group_therapy', 'assessment', 'triage')
+    inner join invoiced_services
+        on appointments.service = invoiced_services.service
+    where appointments.start_date <= {{ as_of_date() }}
     group by 1
 
 ),

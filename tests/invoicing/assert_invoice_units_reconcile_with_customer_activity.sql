@@ -1,9 +1,10 @@
 {#-
     Reconciliation: per month and service, rpt_invoice_monthly's billable units
-    and billable customers equal the attended appointments (therapy, group,
-    assessment, triage) and iCBT modules started of the billable customers in
-    fct_customer_monthly_activity, and the same for the findings columns.
-    Returns one row per month and service that disagrees.
+    and billable customers equal the units (attended sessions, iCBT modules
+    started) of int_customer_monthly_service_activity for the customers
+    fct_customer_monthly_activity calls billable, and the same for the findings
+    columns; and the grand total equals the fact's attended appointments and
+    iCBT starts of its billable customers. Returns each disagreement.
 -#}
 {{ config(severity='error', tags=['invoicing', 'reconciliation']) }}
 
@@ -19,33 +20,19 @@ billable as (
 
 expected_by_service as (
 
-    select activity_month, 'therapy' as service, customer_id, therapy_sessions_attended as units, has_open_findings
-    from billable
-    where therapy_sessions_attended > 0
-
-    union all
-
-    select activity_month, 'group_therapy' as service, customer_id, group_sessions_attended as units, has_open_findings
-    from billable
-    where group_sessions_attended > 0
-
-    union all
-
-    select activity_month, 'assessment' as service, customer_id, assessments_attended as units, has_open_findings
-    from billable
-    where assessments_attended > 0
-
-    union all
-
-    select activity_month, 'triage' as service, customer_id, triage_calls_attended as units, has_open_findings
-    from billable
-    where triage_calls_attended > 0
-
-    union all
-
-    select activity_month, 'icbt' as service, customer_id, icbt_modules_started as units, has_open_findings
-    from billable
-    where has_icbt_activity
+    {#- the long model's rows of the fact's billable customers, engaged in the service -#}
+    select
+        service_activity.activity_month,
+        service_activity.service,
+        service_activity.customer_id,
+        service_activity.units,
+        billable.has_open_findings
+    from {{ ref('int_customer_monthly_service_activity') }} as service_activity
+    inner join billable
+        on
+            service_activity.customer_id = billable.customer_id
+            and service_activity.activity_month = billable.activity_month
+    where service_activity.is_service_engaged
 
 ),
 

@@ -1,29 +1,35 @@
 {#-
     The monthly invoice: one row per month and service that has activity among
-    invoiceable accounts (not test_like, not in an excluded group). No row is
-    invented for a month or service without activity. Units are attended
-    sessions for the appointment services and iCBT modules started for icbt.
+    invoiceable accounts (not test_like, not in an excluded group), summed from
+    int_customer_monthly_service_activity (the services are its rows: none is
+    listed here). No row is invented for a month or service without activity.
+    Units are attended sessions for the appointment services and iCBT modules
+    started for icbt; a customer counts as billable in a service when billable
+    in the month and engaged in that service.
 -#}
 
 with
 
-activity as (
+service_activity as (
+
+    select
+        customer_id,
+        activity_month,
+        service,
+        units,
+        missed_sessions,
+        is_service_engaged
+    from {{ ref('int_customer_monthly_service_activity') }}
+
+),
+
+customer_months as (
 
     select
         customer_id,
         activity_month,
         as_of_date,
         is_as_of_month,
-        therapy_sessions_attended,
-        group_sessions_attended,
-        assessments_attended,
-        triage_calls_attended,
-        missed_therapy_sessions,
-        missed_group_sessions,
-        missed_assessments,
-        missed_triage_calls,
-        icbt_modules_started,
-        has_icbt_activity,
         is_billable,
         has_open_findings
     from {{ ref('fct_customer_monthly_activity') }}
@@ -33,53 +39,23 @@ activity as (
 
 ),
 
-service_activity as (
-
-    {#- One branch per service: (service, units, missed sessions, engaged in the service). -#}
-    {%- set services = [
-        ('therapy', 'therapy_sessions_attended', 'missed_therapy_sessions', 'therapy_sessions_attended > 0'),
-        ('group_therapy', 'group_sessions_attended', 'missed_group_sessions', 'group_sessions_attended > 0'),
-        ('assessment', 'assessments_attended', 'missed_assessments', 'assessments_attended > 0'),
-        ('triage', 'triage_calls_attended', 'missed_triage_calls', 'triage_calls_attended > 0'),
-        ('icbt', 'icbt_modules_started', 'cast(null as integer)', 'has_icbt_activity'),
-    ] %}
-    {%- for service, units, missed, engaged in services %}
-
-    select
-        customer_id,
-        activity_month,
-        as_of_date,
-        is_as_of_month,
-        is_billable,
-        has_open_findings,
-        '{{ service }}' as service,
-        {{ units }} as units,
-        {{ missed }} as missed_sessions,
-        {{ engaged }} as is_service_engaged
-    from activity
-    {% if not loop.last %}
-    union all
-    {% endif %}
-    {%- endfor %}
-
-),
-
-with_activity as (
-
-    select *
-    from service_activity
-    where
-        is_service_engaged
-        or missed_sessions > 0
-
-),
-
 billable as (
 
     select
-        *,
-        (is_billable and is_service_engaged) as is_billable_in_service
-    from with_activity
+        service_activity.customer_id,
+        service_activity.activity_month,
+        service_activity.service,
+        service_activity.units,
+        service_activity.missed_sessions,
+        customer_months.as_of_date,
+        customer_months.is_as_of_month,
+        customer_months.has_open_findings,
+        (customer_months.is_billable and service_activity.is_service_engaged) as is_billable_in_service
+    from service_activity
+    inner join customer_months
+        on
+            service_activity.customer_id = customer_months.customer_id
+            and service_activity.activity_month = customer_months.activity_month
 
 ),
 
