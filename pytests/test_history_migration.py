@@ -100,7 +100,7 @@ def test_postgres_instance_with_the_old_history_table(
     wh.prepare_build("new-run")
     wh.append_history([NEW_ROW])
     wh.append_history([FILE_ROW], table=history.FILE_TABLE)
-    rows = wh.query("select * from juvonno_history.dq_run_history order by as_of_date")
+    rows = wh.query(f"select * from {wh.relation('history', history.TABLE)} order by as_of_date")
     assert [r["run_id"] for r in rows] == ["old-run", "new-run"]
     assert tuple(rows[0][c] for c in history.COLUMN_NAMES[:8]) == OLD_ROW
     assert all(rows[0][c] is None for c in history.COLUMN_NAMES[8:])
@@ -138,11 +138,13 @@ def test_spark_build_with_the_old_history_table(tmp_path: Path) -> None:
         )
         wh.append_history([NEW_ROW])
         wh.append_history([FILE_ROW], table=history.FILE_TABLE)
-        rows = wh.query("select * from juvonno_history.dq_run_history order by as_of_date")
+        rows = wh.query(
+            f"select * from {wh.relation('history', history.TABLE)} order by as_of_date"
+        )
         assert [r["run_id"] for r in rows] == ["old-run", "new-run"]
         assert all(rows[0][c] is None for c in history.COLUMN_NAMES[8:])
         assert {k: rows[1][k] for k in NEW_ROW} == NEW_ROW
-        assert wh.query("select file_rows from juvonno_history.dq_file_history") == [
+        assert wh.query(f"select file_rows from {wh.relation('history', history.FILE_TABLE)}") == [
             {"file_rows": 60}
         ]
     finally:

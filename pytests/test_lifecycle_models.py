@@ -5,14 +5,13 @@ error-severity test, is named by the runner's message, and hides nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from pytests.dbt_harness import SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness
 from pytests.lifecycle_support import project_with_exceptions
 from runner.publish import lifecycle
+from runner.warehouse.duckdb import DuckDBReader
 
 REASON = "Agreed at the weekly review while the referral is decided"
 EXCEPTIONS = [
@@ -34,29 +33,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtHarness, object]
     return h, run
 
 
-def _dict_query(h: DbtHarness):
-    def query(sql: str) -> list[dict]:
-        con = duckdb.connect(str(h.db_path))
-        try:
-            cur = con.execute(sql)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
-        finally:
-            con.close()
-
-    return query
-
-
-def _exists(h: DbtHarness):
-    def exists(schema: str, name: str) -> bool:
-        return bool(
-            h.query(
-                "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-                [schema, name],
-            )
-        )
-
-    return exists
+def _exception_problems(h: DbtHarness) -> list[str]:
+    reader = DuckDBReader(h.db_path)
+    try:
+        return lifecycle.exception_problems(reader)
+    finally:
+        reader.close()
 
 
 def test_bad_exception_rows_fail_an_error_severity_test(built) -> None:
@@ -73,7 +55,7 @@ def test_bad_exception_rows_fail_an_error_severity_test(built) -> None:
 
 def test_the_runner_names_each_bad_row_without_its_reason(built) -> None:
     h, _run = built
-    lines = lifecycle.exception_problems(_dict_query(h), _exists(h))
+    lines = _exception_problems(h)
     assert lines == [
         "seeds/sop_exceptions.csv: the row customer_id 10020, rule_id SOP-999, agreed_on 2026-11-01: unknown rule_id",
         "seeds/sop_exceptions.csv: the row customer_id 10023, rule_id SOP-02, agreed_on 2026-01-01: expires_on is more than 180 days after agreed_on",
@@ -137,7 +119,7 @@ def test_the_report_lists_the_bad_rows(built) -> None:
     from runner.publish import report
 
     h, _run = built
-    lines = lifecycle.exception_problems(_dict_query(h), _exists(h))
+    lines = _exception_problems(h)
     ctx = _ctx()
     ctx["summary"]["worklist"]["exception_problems"] = lines
     ctx["lifecycle"] = lifecycle.Lifecycle(available=True)

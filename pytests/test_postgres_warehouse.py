@@ -282,7 +282,8 @@ def test_state_is_carried_history_appended_and_discard_keeps_the_published_run(
     row = {"run_id": "run-1", "as_of_date": dt.date(2026, 11, 20), "started_at": now, "finished_at": now,
            "rule_id": "SOP-10", "hits": 3, "outcome": "findings", "exit_code": 0}  # fmt: skip
     wh.append_history([row])
-    assert wh.query("select rule_id, hits from juvonno_history.dq_run_history") == [
+    history_table = wh.relation("history", "dq_run_history")
+    assert wh.query(f"select rule_id, hits from {history_table}") == [
         {"rule_id": "SOP-10", "hits": 3}
     ]
     wh.publish()
@@ -290,10 +291,10 @@ def test_state_is_carried_history_appended_and_discard_keeps_the_published_run(
 
     wh2 = _warehouse(postgres_server, pg_schema, tmp_path)
     wh2.prepare_build("run-2")
-    assert wh2.query("select count(*) as n from juvonno_snapshots.snp_customer_groups") == [
-        {"n": 1}
-    ]
-    assert wh2.query(f"select {', '.join(row)} from juvonno_history.dq_run_history") == [row]
+    snapshots = wh2.relation("snapshots", "snp_customer_groups")
+    assert wh2.query(f"select count(*) as n from {snapshots}") == [{"n": 1}]
+    history_table = wh2.relation("history", "dq_run_history")
+    assert wh2.query(f"select {', '.join(row)} from {history_table}") == [row]
     _fake_build(wh2, 2, postgres_server)
     wh2.discard()
     assert _rows(con, f"select min(run) from {pg_schema}_sop.sop_violations") == [(1,)]
@@ -310,7 +311,8 @@ def test_one_run_at_a_time_per_schema(tmp_path: Path, postgres_server, pg_schema
     with pytest.raises(WarehouseError, match="another juvonno-dq run"):
         second.prepare_build("run-2")
     second.discard()  # not its build: leaves the first's alone
-    assert first.query("select count(*) as n from juvonno_history.dq_run_history") == [{"n": 0}]
+    history_table = first.relation("history", "dq_run_history")
+    assert first.query(f"select count(*) as n from {history_table}") == [{"n": 0}]
     first.discard()
     second.prepare_build("run-2")
     second.discard()
@@ -469,27 +471,32 @@ def _pg_rows(con, sql: str, params: tuple) -> list[tuple]:  # type: ignore[no-un
 def test_a_value_postgresql_cannot_store_is_a_warehouse_error(
     sample_export: Path, tmp_path: Path, postgres_server, pg_schema
 ) -> None:
-    """A NUL byte passes validation (DuckDB stores it) but PostgreSQL text cannot hold
-    it: the load fails as a WarehouseError (exit 3), nothing half-loaded."""
+    """The validator rejects NUL bytes (test_hardening_validation.py); a file that
+    gains one after validation (changed while the run reads it) still cannot reach
+    PostgreSQL half-loaded: the load is one transaction, it fails as a WarehouseError
+    (exit 3) whose message holds no data, and the build's raw layer stays empty."""
     export_dir = tmp_path / "export"
     shutil.copytree(
         sample_export,
         export_dir,
         ignore=shutil.ignore_patterns("manifest.json", "expected-worklist.csv", "*.md"),
     )
+    export = validate_export(export_dir, tmp_path / "work")
+    assert export.ok, [str(p) for p in export.problems]
     lines = (export_dir / "customers.csv").read_bytes().split(b"\n")
     lines[1] += b"a\x00b"
     (export_dir / "customers.csv").write_bytes(b"\n".join(lines))
-    export = validate_export(export_dir, tmp_path / "work")
-    if not export.ok:
-        pytest.skip("the validator now rejects NUL bytes as bad input")
     wh = _warehouse(postgres_server, pg_schema, tmp_path)
     wh.prepare_build("run-1")
     try:
-        with pytest.raises(WarehouseError, match="PostgreSQL refused the raw load"):
+        with pytest.raises(WarehouseError, match="PostgreSQL refused the raw load") as refused:
             wh.load_raw(export)
+        personal = lines[1].decode("utf-8", "replace").split(",")[2:8]  # names .. phone
+        assert not [v for v in personal if v in str(refused.value)]
+        assert wh.columns("raw", "customers") == []
         assert wh.query(
-            "select count(*) as n from information_schema.tables where table_schema = 'juvonno_raw'"
+            "select count(*) as n from information_schema.tables "
+            f"where table_schema = '{pg_schema}_build_raw'"
         ) == [{"n": 0}]
     finally:
         wh.discard()

@@ -1,6 +1,5 @@
-"""SparkWarehouse's pure parts (no Java, no session): names, the canonical ->
-build translation of the pipeline's SQL, the catalogue look-ups that stand in
-for information_schema, the GX type lists. The Spark runs themselves are in
+"""SparkWarehouse's pure parts (no Java, no session): names, the build's names of
+relations (layer, name), the GX type lists. The Spark runs themselves are in
 test_spark_parity.py."""
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import pytest
 from runner.expectations_spark import for_spark
 from runner.gx.suites import load_suites
 from runner.warehouse import WarehouseError, open_warehouse
-from runner.warehouse.spark import _COLUMNS_RE, _TABLES_RE, SparkWarehouse, run_token
+from runner.warehouse.spark import SparkWarehouse, run_token
 
 
 def test_the_spark_target_opens_a_spark_warehouse(tmp_path: Path) -> None:
@@ -30,32 +29,21 @@ def test_run_databases_are_named_after_the_run() -> None:
     assert run_token("20261201T083000Z-abc123") == "r20261201t083000z_abc123"
 
 
-def test_the_pipelines_sql_reads_the_build(tmp_path: Path) -> None:
+def test_relations_are_named_in_the_build(tmp_path: Path) -> None:
+    """What reads the build asks for (layer, name); no SQL text is rewritten."""
     wh = SparkWarehouse(tmp_path, environ={"JUVONNO_DQ_SPARK_SCHEMA": "svc"})
     wh.build = "svc_r20261201t083000z_abc123"
-    sql = "select * from juvonno_sop.sop_violations v join juvonno_seeds.sop_rules r on true"
-    assert wh._to_build(sql) == (
-        "select * from svc_r20261201t083000z_abc123_sop.sop_violations v "
-        "join svc_r20261201t083000z_abc123_seeds.sop_rules r on true"
+    assert (
+        wh.relation("sop", "sop_violations")
+        == "`svc_r20261201t083000z_abc123_sop`.`sop_violations`"
     )
-    # a column or table merely starting with the prefix is left alone
-    assert wh._to_build("select juvonno_sop_count from t") == "select juvonno_sop_count from t"
+    assert wh.relation("seeds", "sop_rules") == "`svc_r20261201t083000z_abc123_seeds`.`sop_rules`"
 
 
-def test_information_schema_lookups_are_recognised() -> None:
-    """The exact shapes runner/publish/results.py sends (whitespace normalised)."""
-    from runner.publish import results
-
-    seen: list[str] = []
-
-    def query(sql: str) -> list[dict[str, object]]:
-        seen.append(" ".join(sql.split()))
-        return [{"n": 0}] if "information_schema.tables" in sql else []
-
-    assert not results.relation_exists(query, "juvonno_sop", "sop_violations")
-    assert results._columns(query, "juvonno_sop", "sop_violations") == []
-    assert _TABLES_RE.match(seen[0]).groups() == ("juvonno_sop", "sop_violations")  # type: ignore[union-attr]
-    assert _COLUMNS_RE.match(seen[1]).groups() == ("juvonno_sop", "sop_violations")  # type: ignore[union-attr]
+def test_a_relation_before_the_build_is_an_error(tmp_path: Path) -> None:
+    wh = SparkWarehouse(tmp_path, environ={"JUVONNO_DQ_SPARK_SCHEMA": "svc"})
+    with pytest.raises(WarehouseError, match="prepare_build"):
+        wh.relation("sop", "sop_violations")
 
 
 def test_raw_type_lists_gain_the_spark_types() -> None:

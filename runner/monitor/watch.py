@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.monitor import anomaly, exported
 from runner.publish import history
 
-Query = Callable[[str], list[dict[str, Any]]]
-POPULATIONS = ("juvonno_sop", "sop_rule_populations")
+if TYPE_CHECKING:
+    from runner.warehouse.reader import BuildReader
+
+POPULATIONS = ("sop", "sop_rule_populations")  # (layer, name): runner/warehouse/reader.py
 METHOD = "robust z-score: (value - median) / (1.4826 x MAD) over the last as-of dates, same-date re-runs once"
-
-
-def _exists(query: Query, schema: str, table: str) -> bool:
-    rows = query(
-        "select count(*) as n from information_schema.tables "
-        f"where table_schema = '{schema}' and table_name = '{table}'"
-    )
-    return bool(rows and rows[0]["n"])
 
 
 def _naive(t: dt.datetime | None) -> dt.datetime | None:
@@ -162,7 +156,7 @@ class Watch:
 
 
 def observe(
-    query: Query,
+    db: BuildReader,
     *,
     run_id: str,
     as_of: dt.date,
@@ -173,10 +167,10 @@ def observe(
     sensitivity: anomaly.Sensitivity,
 ) -> Watch:
     w = Watch(sensitivity=sensitivity)
-    if _exists(query, *POPULATIONS):
-        for m in query(
+    if db.relation_exists(*POPULATIONS):
+        for m in db.query(
             "select rule_id, population, population_size, hit_pct, threshold_pct, status, kahn_category "
-            "from juvonno_sop.sop_rule_populations"
+            f"from {db.relation(*POPULATIONS)}"
         ):
             w.measures[str(m["rule_id"])] = m
     files = list(export.files.values())
@@ -185,18 +179,18 @@ def observe(
     )
     w.export_age_hours = exported.age_hours(w.exported_at, started_at)
     w.fingerprint = exported.fingerprint(f.sha256 for f in files if f.sha256)
-    if _exists(query, history.SCHEMA, history.TABLE):
-        rows = query(
-            "select as_of_date, started_at, rule_id, hits from juvonno_history.dq_run_history "
+    if db.relation_exists(history.LAYER, history.TABLE):
+        rows = db.query(
+            f"select as_of_date, started_at, rule_id, hits from {db.relation(history.LAYER, history.TABLE)} "
             f"where run_id <> '{run_id}' and outcome <> 'failed'"
         )
         w.rule_checks = anomaly.check_all(
             "rule", rule_hits, rows, as_of, sensitivity, key_field="rule_id", value_field="hits"
         )
-    if _exists(query, history.SCHEMA, history.FILE_TABLE):
-        rows = query(
-            f"select as_of_date, started_at, table_name, file_rows from juvonno_history.{history.FILE_TABLE} "
-            f"where run_id <> '{run_id}'"
+    if db.relation_exists(history.LAYER, history.FILE_TABLE):
+        rows = db.query(
+            "select as_of_date, started_at, table_name, file_rows "
+            f"from {db.relation(history.LAYER, history.FILE_TABLE)} where run_id <> '{run_id}'"
         )
         current = {f.table: int(f.rows) for f in files}
         w.file_checks = anomaly.check_all(
@@ -250,14 +244,15 @@ def _float(v: Any) -> float | None:
     return None if v is None else float(v)
 
 
-def trend_points(query: Query) -> list[dict[str, Any]]:
+def trend_points(db: BuildReader) -> list[dict[str, Any]]:
     """Hits per rule and as-of date for the report's chart. Re-runs of one date
     collapse to the latest run; `reexported` marks a date whose runs read
     different exports (a corrected re-export), `runs` says how many ran."""
-    if not _exists(query, history.SCHEMA, history.TABLE):
+    if not db.relation_exists(history.LAYER, history.TABLE):
         return []
-    rows = query(
-        "select run_id, as_of_date, started_at, rule_id, hits, export_fingerprint from juvonno_history.dq_run_history "
+    rows = db.query(
+        "select run_id, as_of_date, started_at, rule_id, hits, export_fingerprint "
+        f"from {db.relation(history.LAYER, history.TABLE)} "
         "where outcome <> 'failed' order by started_at, run_id"
     )
     latest: dict[

@@ -9,7 +9,8 @@ PostgreSQL alike), so old rows read NULL there and nothing is rewritten.
 
 from __future__ import annotations
 
-SCHEMA = "juvonno_history"
+LAYER = "history"  # the build's layer (runner/warehouse/reader.py)
+SCHEMA = "juvonno_history"  # DuckDB's name of that layer
 TABLE = "dq_run_history"
 QUALIFIED = f"{SCHEMA}.{TABLE}"
 FILE_TABLE = "dq_file_history"

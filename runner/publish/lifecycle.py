@@ -6,15 +6,17 @@ counts. Plain data for the published files; no personal column is ever read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-Query = Callable[[str], list[dict[str, Any]]]
+if TYPE_CHECKING:
+    from runner.warehouse.reader import BuildReader
 
-SOP_FINDINGS = ("juvonno_sop", "sop_findings")
-EXCEPTIONS_SEED = ("juvonno_seeds", "sop_exceptions")
-EXCEPTION_PROBLEMS = ("juvonno_sop", "sop_exception_problems")
+# (layer, name): runner/warehouse/reader.py
+SOP_FINDINGS = ("sop", "sop_findings")
+EXCEPTIONS_SEED = ("seeds", "sop_exceptions")
+EXCEPTION_PROBLEMS = ("sop", "sop_exception_problems")
 
 # The worklist's lifecycle columns (spec/outputs.md: after `action`), then the owner.
 LIFECYCLE_COLUMNS = ("status", "first_seen", "days_open", "owner_staff_id", "owner_role")
@@ -59,15 +61,10 @@ class Lifecycle:
     )  # rule_id -> title, sop_sentence, action
 
 
-def collect(
-    query: Query,
-    exists: Callable[[str, str], bool],
-    base_columns: Sequence[str],
-    order: dict[str, int],
-) -> Lifecycle:
+def collect(db: BuildReader, base_columns: Sequence[str], order: dict[str, int]) -> Lifecycle:
     """Read the lifecycle of D; `available` is False when the mart was not built."""
     life = Lifecycle()
-    if not exists(*SOP_FINDINGS):
+    if not db.relation_exists(*SOP_FINDINGS):
         return life
     life.available = True
     wanted = (
@@ -80,7 +77,7 @@ def collect(
         *ACKNOWLEDGEMENT_COLUMNS,
     )
     columns = ", ".join(dict.fromkeys(wanted))
-    rows = query(f"select {columns} from juvonno_sop.sop_findings")
+    rows = db.query(f"select {columns} from {db.relation(*SOP_FINDINGS)}")
     rows.sort(
         key=lambda r: (
             order.get(str(r["rule_id"]), 10**6),
@@ -99,16 +96,17 @@ def collect(
         if r["status"] != "resolved":
             c["acknowledged" if _truthy(r["is_acknowledged"]) else "open"] += 1
         c[str(r["status"])] += 1
-    if exists(*EXCEPTIONS_SEED):
-        life.exceptions = _exceptions(query, rows)
+    if db.relation_exists(*EXCEPTIONS_SEED):
+        life.exceptions = _exceptions(db, rows)
     return life
 
 
-def _exceptions(query: Query, findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _exceptions(db: BuildReader, findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every exception of the seed, so none hides a finding silently: `applied`
     (it acknowledges a finding on D), `no finding`, `expired`, `not yet` or `invalid`."""
-    rows = query(
-        "select customer_id, rule_id, reason, agreed_by, agreed_on, expires_on from juvonno_seeds.sop_exceptions"
+    rows = db.query(
+        "select customer_id, rule_id, reason, agreed_by, agreed_on, expires_on "
+        f"from {db.relation(*EXCEPTIONS_SEED)}"
     )
     applied = {
         (str(r["customer_id"]), str(r["rule_id"]))
@@ -132,12 +130,12 @@ def _exceptions(query: Query, findings: Sequence[dict[str, Any]]) -> list[dict[s
     return rows
 
 
-def exception_problems(query: Query, exists: Callable[[str, str], bool]) -> list[str]:
+def exception_problems(db: BuildReader) -> list[str]:
     """One line per bad row of seeds/sop_exceptions.csv (ids and the problem; never the reason)."""
-    if not exists(*EXCEPTION_PROBLEMS):
+    if not db.relation_exists(*EXCEPTION_PROBLEMS):
         return []
-    rows = query(
-        "select customer_id, rule_id, agreed_on, problem from juvonno_sop.sop_exception_problems"
+    rows = db.query(
+        f"select customer_id, rule_id, agreed_on, problem from {db.relation(*EXCEPTION_PROBLEMS)}"
     )
     return [
         f"seeds/sop_exceptions.csv: the row customer_id {r['customer_id']}, rule_id {r['rule_id']}, "

@@ -7,16 +7,16 @@ seeds, history or counts, never a personal column.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.contract import TABLES
 from runner.publish import history, lifecycle
+from runner.warehouse.reader import canonical
 
-Query = Callable[[str], list[dict[str, Any]]]
+if TYPE_CHECKING:
+    from runner.warehouse.reader import BuildReader
 
 # What sop_violations says about a hit (the worklist's first columns).
 VIOLATION_COLUMNS = (
@@ -35,10 +35,10 @@ WORKLIST_COLUMNS = (*VIOLATION_COLUMNS, *lifecycle.LIFECYCLE_COLUMNS)
 ACKNOWLEDGED_COLUMNS = (*WORKLIST_COLUMNS, *lifecycle.ACKNOWLEDGEMENT_COLUMNS)
 RESOLVED_COLUMNS = (*VIOLATION_COLUMNS, *lifecycle.RESOLVED_COLUMNS)
 
-# Relations other parts build; their absence is reported, not fatal.
-SOP_VIOLATIONS = ("juvonno_sop", "sop_violations")
-SOP_RULES_SEED = ("juvonno_seeds", "sop_rules")
-INVOICE_REPORT = ("juvonno_invoicing", "rpt_invoice_monthly")
+# Relations (layer, name) other parts build; their absence is reported, not fatal.
+SOP_VIOLATIONS = ("sop", "sop_violations")
+SOP_RULES_SEED = ("seeds", "sop_rules")
+INVOICE_REPORT = ("invoicing", "rpt_invoice_monthly")
 INVOICE_MONTHS = 3
 
 # References whose orphans are counted (spec: kept in raw, left out of the marts).
@@ -80,42 +80,26 @@ class Findings:
         return sum(int(r["hits"]) for r in self.rules)
 
 
-def relation_exists(query: Query, schema: str, name: str) -> bool:
-    rows = query(
-        "select count(*) as n from information_schema.tables "
-        f"where table_schema = '{schema}' and table_name = '{name}'"
-    )
-    return bool(rows and rows[0]["n"])
-
-
-def _columns(query: Query, schema: str, name: str) -> list[str]:
-    rows = query(
-        "select column_name from information_schema.columns "
-        f"where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position"
-    )
-    return [r["column_name"] for r in rows]
-
-
-def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -> Findings:
+def collect(db: BuildReader, *, rule_hits_from_dbt: dict[str, int] | None = None) -> Findings:
     f = Findings()
-    have_violations = relation_exists(query, *SOP_VIOLATIONS)
-    have_rules = relation_exists(query, *SOP_RULES_SEED)
+    have_violations = db.relation_exists(*SOP_VIOLATIONS)
+    have_rules = db.relation_exists(*SOP_RULES_SEED)
+    violations = db.relation(*SOP_VIOLATIONS)
 
     # The rule catalogue, in its order, with hits.
     hits: dict[str, int] = {}
     if have_violations:
-        for r in query(
-            "select rule_id, count(*) as hits from juvonno_sop.sop_violations group by rule_id"
-        ):
+        for r in db.query(f"select rule_id, count(*) as hits from {violations} group by rule_id"):
             hits[str(r["rule_id"])] = int(r["hits"])
     elif rule_hits_from_dbt:
         hits = dict(rule_hits_from_dbt)
     else:
-        f.missing.append("juvonno_sop.sop_violations")
+        f.missing.append(canonical(*SOP_VIOLATIONS))
     rule_text: dict[str, dict[str, Any]] = {}
     if have_rules:
-        for r in query(
-            "select rule_id, rule_order, title, severity, sop_sentence, action from juvonno_seeds.sop_rules order by rule_order"
+        for r in db.query(
+            "select rule_id, rule_order, title, severity, sop_sentence, action "
+            f"from {db.relation(*SOP_RULES_SEED)} order by rule_order"
         ):
             rule_text[str(r["rule_id"])] = {
                 "title": r["title"],
@@ -132,7 +116,7 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
                 }
             )
     else:
-        f.missing.append("juvonno_seeds.sop_rules")
+        f.missing.append(canonical(*SOP_RULES_SEED))
     for n, (rule_id, count) in enumerate(sorted(hits.items()), start=len(f.rules) + 1):
         f.rules.append(
             {"rule_id": rule_id, "rule_order": n, "title": None, "severity": None, "hits": count}
@@ -140,9 +124,7 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
     order = {r["rule_id"]: r["rule_order"] for r in f.rules}
 
     if have_violations:
-        f.lifecycle = lifecycle.collect(
-            query, lambda s, n: relation_exists(query, s, n), VIOLATION_COLUMNS, order
-        )
+        f.lifecycle = lifecycle.collect(db, VIOLATION_COLUMNS, order)
         f.lifecycle.rule_text = rule_text
         if f.lifecycle.available:
             rows = f.lifecycle.open
@@ -152,10 +134,10 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
                 )
                 r["open"] = r["hits"] - r["acknowledged"]
         else:  # the lifecycle mart did not build: the violations, lifecycle columns empty
-            cols = set(_columns(query, *SOP_VIOLATIONS))
+            cols = set(db.columns(*SOP_VIOLATIONS))
             select = ", ".join(c if c in cols else f"null as {c}" for c in WORKLIST_COLUMNS)
-            rows = query(f"select {select} from juvonno_sop.sop_violations")
-            f.missing.append("juvonno_sop.sop_findings")
+            rows = db.query(f"select {select} from {violations}")
+            f.missing.append(canonical(*lifecycle.SOP_FINDINGS))
         # Catalogue order of rule_id, then customer_id as a number.
         rows.sort(
             key=lambda r: (
@@ -175,24 +157,24 @@ def collect(query: Query, *, rule_hits_from_dbt: dict[str, int] | None = None) -
             for g, n in sorted(grouped.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
 
-    f.exception_problems = lifecycle.exception_problems(
-        query, lambda s, n: relation_exists(query, s, n)
-    )
+    f.exception_problems = lifecycle.exception_problems(db)
 
     # Raw row counts and orphans.
     for table in TABLES:
-        if relation_exists(query, "juvonno_raw", table):
-            f.raw_rows[table] = int(query(f"select count(*) as n from juvonno_raw.{table}")[0]["n"])
+        if db.relation_exists("raw", table):
+            f.raw_rows[table] = int(
+                db.query(f"select count(*) as n from {db.relation('raw', table)}")[0]["n"]
+            )
     for child, col, parent, pcol in ORPHAN_CHECKS:
         if child in f.raw_rows and parent in f.raw_rows:
-            n = query(
-                f"select count(*) as n from juvonno_raw.{child} c where c.{col} is not null and not exists "
-                f"(select 1 from juvonno_raw.{parent} p where p.{pcol} = c.{col})"
+            n = db.query(
+                f"select count(*) as n from {db.relation('raw', child)} c where c.{col} is not null and not exists "
+                f"(select 1 from {db.relation('raw', parent)} p where p.{pcol} = c.{col})"
             )[0]["n"]
             f.orphans[f"{child}.{col}"] = int(n)
 
-    if relation_exists(query, *INVOICE_REPORT):
-        rows = query("select * from juvonno_invoicing.rpt_invoice_monthly")
+    if db.relation_exists(*INVOICE_REPORT):
+        rows = db.query(f"select * from {db.relation(*INVOICE_REPORT)}")
         if rows and "invoice_month" in rows[0]:
             # the report shows the last INVOICE_MONTHS months, newest first
             months = sorted(
@@ -236,14 +218,15 @@ def summary_worklist(f: Findings) -> dict[str, Any]:
     }
 
 
-def collect_trend(query: Query, runs: int = 60) -> list[dict[str, Any]]:
+def collect_trend(db: BuildReader, runs: int = 60) -> list[dict[str, Any]]:
     """Hits per rule of the last `runs` runs in dq_run_history, oldest first."""
-    if not relation_exists(query, history.SCHEMA, history.TABLE):
+    if not db.relation_exists(history.LAYER, history.TABLE):
         return []
-    return query(
-        "select run_id, as_of_date, started_at, rule_id, hits, outcome from juvonno_history.dq_run_history "
+    table = db.relation(history.LAYER, history.TABLE)
+    return db.query(
+        f"select run_id, as_of_date, started_at, rule_id, hits, outcome from {table} "
         "where run_id in (select run_id from (select run_id, max(started_at) as s "
-        f"from juvonno_history.dq_run_history group by run_id order by s desc limit {int(runs)}) r) "
+        f"from {table} group by run_id order by s desc limit {int(runs)}) r) "
         "order by started_at, run_id, rule_id"
     )
 
@@ -253,14 +236,6 @@ def _as_int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 10**18
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def history_rows(

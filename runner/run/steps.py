@@ -83,10 +83,10 @@ def build_and_publish(run: RunState, wh: Warehouse, export: ValidatedExport) -> 
     )
     watching = watch(run, wh, built.findings, export, record)
     append_history(run, wh, built.findings, verdict, record, watching)
-    built.findings.trend = results.collect_trend(wh.query)
+    built.findings.trend = results.collect_trend(wh)
     from runner.monitor.watch import trend_points
 
-    built.findings.trend_points = trend_points(wh.query)
+    built.findings.trend_points = trend_points(wh)
     return publish(run, wh, built.findings, record, verdict)
 
 
@@ -127,7 +127,7 @@ def build(run: RunState, wh: Warehouse, env: Mapping[str, str]) -> Built:
         if child is not None:
             child.close()
     rule_hits = {n.rule_id: int(n.failures or 0) for n in dbt.nodes if n.rule_id}
-    findings = results.collect(wh.query, rule_hits_from_dbt=rule_hits)
+    findings = results.collect(wh, rule_hits_from_dbt=rule_hits)
     for m in findings.missing:
         p.warn(f"not built: {m}")
     for line in findings.exception_problems:
@@ -197,7 +197,7 @@ def watch(
     from runner.monitor import watch as monitor
 
     watching = monitor.observe(
-        wh.query,
+        wh,
         run_id=run.run_id,
         as_of=run.as_of_date,
         started_at=run.started_at,

@@ -1,7 +1,9 @@
 """Where a run builds and publishes: one implementation per kind of dbt target.
 
 The pipeline talks to the warehouse only through `Warehouse`; DuckDB lives in
-`duckdb.py`, PostgreSQL in `postgres.py`, Spark in `spark.py`.
+`duckdb.py`, PostgreSQL in `postgres.py`, Spark in `spark.py`. What reads the build
+(runner/publish/results.py, runner/monitor/watch.py) needs only `BuildReader`
+(reader.py): relations by layer and name, never a schema name in SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from runner.checkpoints import NOWHERE, Checkpoints
 from runner.export.validate import ValidatedExport
+from runner.warehouse.reader import BuildReader
 
 if TYPE_CHECKING:
     from runner.expectations import GxOutcome
@@ -24,7 +27,7 @@ class WarehouseError(Exception):
     """The warehouse cannot be used (unreachable, misconfigured): exit code 3."""
 
 
-class Warehouse(Protocol):
+class Warehouse(BuildReader, Protocol):
     target: str  # the dbt target name
     # True: GX validates over SQL in the child started before dbt (runner/gx/child.py);
     # False: in process, after dbt (Spark: the metastore is this process's).
@@ -52,9 +55,6 @@ class Warehouse(Protocol):
 
     def load_raw(self, export: ValidatedExport) -> None:
         """Bulk-load the validated export into the build's raw schema, in one transaction."""
-
-    def query(self, sql: str) -> list[dict[str, Any]]:
-        """Run a read query against the build (never while dbt holds a connection)."""
 
     def append_history(
         self, rows: Sequence[Mapping[str, Any]], table: str = "dq_run_history"

@@ -34,6 +34,7 @@ import duckdb
 from runner.checkpoints import NOWHERE, Checkpoints, Phase
 from runner.publish import history
 from runner.warehouse import WarehouseError
+from runner.warehouse.reader import CANONICAL_PREFIX
 
 if TYPE_CHECKING:
     from runner.expectations import GxOutcome
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from runner.gx.child import GxChild
     from runner.gx.step import DataDocs
 
-SCHEMA = "juvonno"  # profiles.yml's duckdb target: every layer is juvonno_<layer>
+SCHEMA = CANONICAL_PREFIX  # profiles.yml's duckdb target: every layer is juvonno_<layer>
 
 CARRIED_SCHEMAS = ("juvonno_snapshots", "juvonno_history")
 ANALYST_SCHEMAS = ("juvonno_sop", "juvonno_invoicing", "juvonno_history", "juvonno_seeds")
@@ -84,6 +85,47 @@ def _remove(path: Path) -> None:
             pass
 
 
+class DuckDBReader:
+    """A BuildReader on one DuckDB file whose layers are schemas juvonno_<layer>: a
+    run's build, or a project built by hand (pytests). One connection, opened on
+    the first query."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if self._con is None:
+            self._con = duckdb.connect(str(self.path))
+        cur = self._con.execute(sql, list(params))
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def relation(self, layer: str, name: str) -> str:
+        return f"{_q(f'{SCHEMA}_{layer}')}.{_q(name)}"
+
+    def relation_exists(self, layer: str, name: str) -> bool:
+        return bool(
+            self.query(
+                "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+                [f"{SCHEMA}_{layer}", name],
+            )
+        )
+
+    def columns(self, layer: str, name: str) -> list[str]:
+        rows = self.query(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [f"{SCHEMA}_{layer}", name],
+        )
+        return [r["column_name"] for r in rows]
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
 class DuckDBWarehouse:
     target = "duckdb"
     gx_in_child = True
@@ -100,9 +142,7 @@ class DuckDBWarehouse:
         self.build_dir = self.dir / "build"
         self.run_id: str | None = None
         self.build_path: Path | None = None
-        self._con: duckdb.DuckDBPyConnection | None = (
-            None  # read queries, between dbt/GX and publish
-        )
+        self._read: DuckDBReader | None = None  # read queries, between dbt/GX and publish
 
     # -- state -------------------------------------------------------------
     def check_reachable(self) -> None:
@@ -196,18 +236,28 @@ class DuckDBWarehouse:
 
         load_duckdb(self._build(), export)
 
-    def query(self, sql: str) -> list[dict[str, Any]]:
+    def _reader(self) -> DuckDBReader:
         """Read queries share one connection until the next write/publish step closes it."""
-        if self._con is None:
-            self._con = duckdb.connect(str(self._build()))
-        cur = self._con.execute(sql)
-        names = [d[0] for d in cur.description or []]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        if self._read is None:
+            self._read = DuckDBReader(self._build())
+        return self._read
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        return self._reader().query(sql)
+
+    def relation(self, layer: str, name: str) -> str:
+        return self._reader().relation(layer, name)
+
+    def relation_exists(self, layer: str, name: str) -> bool:
+        return self._reader().relation_exists(layer, name)
+
+    def columns(self, layer: str, name: str) -> list[str]:
+        return self._reader().columns(layer, name)
 
     def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        if self._read is not None:
+            self._read.close()
+            self._read = None
 
     def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
         self.close()

@@ -19,8 +19,8 @@ published, then drops the old), so a reader sees the previous run or the new
 one, never a mix. A session advisory lock, held from prepare_build() to
 publish()/discard(), keeps two runners off one prefix; it dies with the process.
 
-The pipeline's SQL names the canonical schemas (`juvonno_sop.sop_violations`);
-query() reads them from the build (see `build_schema`).
+What reads the build names its relations through `relation(layer, name)`
+(`"<schema>_build_sop"."sop_violations"`, runner/warehouse/reader.py).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from urllib.parse import quote as urlquote
 
 from runner.publish import history
 from runner.warehouse import WarehouseError
+from runner.warehouse.reader import CANONICAL_PREFIX
 
 if TYPE_CHECKING:
     from runner.expectations import GxOutcome
@@ -59,16 +60,12 @@ LAYERS = (
 CARRIED_LAYERS = ("snapshots", "history")
 # What an analysts' read-only role may read (no personal data in these).
 ANALYST_LAYERS = ("sop", "invoicing", "history", "seeds")
-CANONICAL_PREFIX = "juvonno"  # the schema names the pipeline's SQL uses (docs/ARCHITECTURE.md)
 
 CONNECT_TIMEOUT_S = 10
 DROP_LOCK_TIMEOUT = "3s"  # how long publish waits to drop the old run before leaving it for later
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MAX_IDENT = 63
 _LONGEST_SUFFIX = len("_old_xxxxxxxx_") + max(len(layer) for layer in LAYERS)
-# `juvonno_sop` as an identifier ("quoted" or not) or inside a string literal
-# (information_schema look-ups): the name only is replaced, its quotes stay.
-_CANONICAL_RE = re.compile(r"(?<![\w.])" + CANONICAL_PREFIX + r"_(" + "|".join(LAYERS) + r")(?!\w)")
 
 ENV_HOST = "JUVONNO_DQ_PG_HOST"
 ENV_PORT = "JUVONNO_DQ_PG_PORT"
@@ -174,14 +171,6 @@ class PostgresWarehouse:
     # -- names -----------------------------------------------------------------
     def published_schema(self, layer: str) -> str:
         return f"{self.prefix}_{layer}"
-
-    def build_schema(self, canonical: str) -> str:
-        """The build's name for a canonical schema (`juvonno_sop` -> `<schema>_build_sop`)."""
-        layer = canonical.removeprefix(CANONICAL_PREFIX + "_")
-        return f"{self.build_prefix}_{layer}"
-
-    def _to_build(self, sql: str) -> str:
-        return _CANONICAL_RE.sub(lambda m: f"{self.build_prefix}_{m.group(1)}", sql)
 
     def _schemas_like(self, cur: Any, prefix: str) -> list[str]:
         cur.execute(
@@ -310,13 +299,32 @@ class PostgresWarehouse:
         con = self.connect()
         try:
             with con.cursor() as cur:
-                cur.execute(self._to_build(sql))
+                cur.execute(sql)
                 names = [d[0] for d in cur.description or []]
                 rows = [dict(zip(names, row)) for row in cur.fetchall()]
             con.rollback()
             return rows
         finally:
             con.close()
+
+    def relation(self, layer: str, name: str) -> str:
+        return f"{_q(f'{self.build_prefix}_{layer}')}.{_q(name)}"
+
+    def relation_exists(self, layer: str, name: str) -> bool:
+        return bool(
+            self._fetch(
+                "select 1 from information_schema.tables where table_schema = %s and table_name = %s",
+                (f"{self.build_prefix}_{layer}", name),
+            )
+        )
+
+    def columns(self, layer: str, name: str) -> list[str]:
+        rows = self._fetch(
+            "select column_name from information_schema.columns "
+            "where table_schema = %s and table_name = %s order by ordinal_position",
+            (f"{self.build_prefix}_{layer}", name),
+        )
+        return [r[0] for r in rows]
 
     def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
         if not rows:

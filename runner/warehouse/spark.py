@@ -21,8 +21,8 @@ history, run history) and publish() switches the published views to it:
 Analysts never see a half-built run (nothing is switched before dbt, GX and the
 history append are done); a reader between two view switches can see one mart of
 the new run and one of the previous run. The prefix is JUVONNO_DQ_SPARK_SCHEMA
-(default `juvonno`); the pipeline's SQL names the canonical databases
-(`juvonno_sop`), query() reads them from the build.
+(default `juvonno`); what reads the build names its tables through
+`relation(layer, name)` (runner/warehouse/reader.py).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from runner.export.load_spark import q
 from runner.publish import history
 from runner.warehouse import WarehouseError
+from runner.warehouse.reader import CANONICAL_PREFIX
 from runner.warehouse.spark_session import get_session, instance_dir
 
 if TYPE_CHECKING:
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from runner.gx.step import DataDocs
 
 ENV_SCHEMA = "JUVONNO_DQ_SPARK_SCHEMA"
-CANONICAL_PREFIX = "juvonno"
 LAYERS = (
     "raw",
     "seeds",
@@ -64,16 +64,6 @@ CARRIED_LAYERS = ("snapshots", "history")
 PUBLISHED_LAYERS = ("seeds", "invoicing", "history", "sop")
 KEEP_PUBLISHED = 2  # the published run and the one before (readers in flight)
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
-_CANONICAL_RE = re.compile(
-    r"(?<![\w.`])" + CANONICAL_PREFIX + r"_(" + "|".join(LAYERS) + r")(?!\w)"
-)
-_TABLES_RE = re.compile(
-    r"^select count\(\*\) as n from information_schema\.tables where table_schema = '(\w+)' and table_name = '(\w+)'$"
-)
-_COLUMNS_RE = re.compile(
-    r"^select column_name from information_schema\.columns where table_schema = '(\w+)' "
-    r"and table_name = '(\w+)' order by ordinal_position$"
-)
 _HISTORY_TYPES = {
     "timestamp": "timestamp_ntz",
     "double precision": "double",
@@ -221,22 +211,20 @@ class SparkWarehouse:
                 f"Spark could not load the validated export ({type(exc).__name__}); nothing was published"
             ) from None
 
-    def _to_build(self, sql: str) -> str:
-        return _CANONICAL_RE.sub(lambda m: self._build_db(m.group(1)), sql)
-
     def query(self, sql: str) -> list[dict[str, Any]]:
-        """Read the build; information_schema look-ups (which Spark lacks) from the catalogue."""
-        text = " ".join(sql.split())
-        if m := _TABLES_RE.match(text):
-            return [{"n": int(self._exists(self._to_build(m.group(1)), m.group(2)))}]
-        if m := _COLUMNS_RE.match(text):
-            database, table = self._to_build(m.group(1)), m.group(2)
-            if not self._exists(database, table):
-                return []
-            return [
-                {"column_name": c.name} for c in self.spark.catalog.listColumns(table, database)
-            ]
-        return [row.asDict() for row in self.spark.sql(self._to_build(sql)).collect()]
+        return [row.asDict() for row in self.spark.sql(sql).collect()]
+
+    def relation(self, layer: str, name: str) -> str:
+        return f"{q(self._build_db(layer))}.{q(name)}"
+
+    def relation_exists(self, layer: str, name: str) -> bool:
+        return self._exists(self._build_db(layer), name)
+
+    def columns(self, layer: str, name: str) -> list[str]:
+        database = self._build_db(layer)
+        if not self._exists(database, name):
+            return []
+        return [c.name for c in self.spark.catalog.listColumns(name, database)]
 
     def append_history(self, rows: Sequence[Mapping[str, Any]], table: str = history.TABLE) -> None:
         if not rows:
