@@ -117,7 +117,7 @@ def locate_values(
         elif kind == Kind.REQUIRED:
             value, masked = None, False
         elif column.pii:
-            value = mask_personal(int(value))
+            value = mask_personal(int(value) if value is not None else None)
         elif value is not None:
             value = shape(value)  # never the value itself: a shifted row puts names anywhere
         personal = column.pii and value is not None
