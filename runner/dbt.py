@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +81,6 @@ class DbtOutcome:
             by_status = out.setdefault(n.resource_type, {})
             by_status[n.status] = by_status.get(n.status, 0) + 1
         return {k: dict(sorted(v.items())) for k, v in sorted(out.items())}
-
-    def to_json(self) -> list[dict[str, Any]]:
-        return [asdict(n) for n in self.nodes]
 
 
 @contextmanager

@@ -8,6 +8,10 @@ command receives an absolute path whatever the source: a flag, an environment
 variable or a default is taken relative to the working directory, a TOML value
 relative to the config file's folder (runner/config.py). Nothing below the CLI
 ever sees a relative path. A new path option only has to use `path_option`.
+
+Longer than 400 lines on purpose: it is a list of declarations, one per option of
+every command, so that each option (flag, variable, type, default, help) exists
+exactly once; the logic is in the few helpers at the top.
 """
 
 from __future__ import annotations

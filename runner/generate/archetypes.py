@@ -1,7 +1,11 @@
 """Customer archetypes that follow the SOP (no rule hit), and the identity of a customer.
 
-Each builder takes keyword overrides so the planted cases (planted.py) can move
+Each builder takes keyword overrides so the planted cases (planted/) can move
 exactly one fact across (or up to) a rule's boundary.
+
+Longer than 400 lines on purpose: a catalogue of independent builders, one per
+group of the SOP, and the weights table (CORRECT) at the end that names them all;
+read top to bottom, each builder stands alone.
 """
 
 from __future__ import annotations

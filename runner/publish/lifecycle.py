@@ -34,15 +34,6 @@ RESOLVED_COLUMNS = (
     "owner_staff_id",
     "owner_role",
 )
-EXCEPTION_COLUMNS = (
-    "customer_id",
-    "rule_id",
-    "reason",
-    "agreed_by",
-    "agreed_on",
-    "expires_on",
-    "state",
-)
 COUNT_KEYS = ("acknowledged", "open", "new", "persisting", "resolved")
 
 

@@ -21,6 +21,11 @@ publish()/discard(), keeps two runners off one prefix; it dies with the process.
 
 What reads the build names its relations through `relation(layer, name)`
 (`"<schema>_build_sop"."sop_violations"`, runner/warehouse/reader.py).
+
+Longer than 400 lines on purpose: one class, the Warehouse protocol on PostgreSQL,
+whose parts (the advisory lock, the build schemas, the swap at publish, the
+clean-up of old schemas) are one protocol over the same names; the loader itself
+is runner/export/load_postgres.py.
 """
 
 from __future__ import annotations
