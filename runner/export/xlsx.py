@@ -38,7 +38,7 @@ def convert_xlsx(path: Path, target: Path) -> tuple[list[str] | None, int, str |
     import openpyxl
 
     try:
-        fh = open(boundary.open_regular(path), "rb")
+        fh = open(boundary.open_regular(path), "rb")  # noqa: SIM115 - closed with the workbook
     except OSError as err:
         return None, 0, f"a readable .xlsx workbook ({type(err).__name__})"
     try:
