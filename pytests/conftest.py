@@ -36,7 +36,7 @@ def sample_export() -> Path:
     return SAMPLE_EXPORT
 
 
-@pytest.fixture()
+@pytest.fixture
 def offline_page(tmp_path: Path):
     """A Playwright page in Debian's headless Chromium with all networking off."""
     require(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -78,7 +78,7 @@ def offline_page(tmp_path: Path):
 ARTIFACTS = Path(os.environ.get("JUVONNO_DQ_TEST_ARTIFACTS", REPO / "test-artifacts"))
 
 
-@pytest.fixture()
+@pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS

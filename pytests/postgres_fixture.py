@@ -313,7 +313,7 @@ def postgres_server() -> Iterator[PgServer]:
         cluster.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 def pg_schema(postgres_server: PgServer) -> Iterator[str]:
     """A schema prefix of this test's own (t_<hex>), dropped with everything under it afterwards."""
     prefix = "t_" + uuid.uuid4().hex[:10]
@@ -323,7 +323,7 @@ def pg_schema(postgres_server: PgServer) -> Iterator[str]:
         postgres_server.drop_schemas(prefix)
 
 
-@pytest.fixture()
+@pytest.fixture
 def pg_env(
     postgres_server: PgServer, pg_schema: str, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:

@@ -26,7 +26,7 @@ SAMPLE_ROWS = {
 }
 
 
-@pytest.fixture()
+@pytest.fixture
 def export(tmp_path: Path, sample_export: Path) -> Path:
     out = tmp_path / "export"
     out.mkdir()
@@ -72,7 +72,7 @@ def test_sample_loads_typed_raw_tables(sample_export: Path, tmp_path: Path) -> N
     assert [(t, f, fmt, n) for t, f, fmt, n, _ in files] == sorted(
         (t, f"{t}.csv", "csv", n) for t, n in SAMPLE_ROWS.items()
     )
-    for t, f, _, _, sha in files:
+    for _, f, _, _, sha in files:
         assert sha == hashlib.sha256((sample_export / f).read_bytes()).hexdigest()
 
 

@@ -20,8 +20,8 @@ import pytest
 
 from runner.contract import TABLES
 from runner.export.load import load_duckdb
-from runner.export.report import format_report
 from runner.export.problems import shape
+from runner.export.report import format_report
 from runner.export.validate import LISTED_PER_GROUP, Kind, Problem, ValidatedExport, validate_export
 
 SAMPLE_ROWS = {
@@ -37,7 +37,7 @@ SAMPLE_ROWS = {
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture()
+@pytest.fixture
 def export(tmp_path: Path, sample_export: Path) -> Path:
     """A writable copy of the sample export, without its manifest."""
     out = tmp_path / "export"
@@ -603,7 +603,7 @@ def _to_xlsx(csv_path: Path, *, typed: bool = True, sheets: int = 1) -> Path:
     ws.append(header)
     for row in rows[1:]:
         cells: list[object] = []
-        for name, value in zip(header, row):
+        for name, value in zip(header, row, strict=False):
             if not typed or value == "":
                 cells.append(value or None)
             elif name == "date_of_birth":

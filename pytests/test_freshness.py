@@ -29,7 +29,7 @@ def _freshness(h: DbtHarness, exported_hours_ago: float | None) -> str:
             con.execute(statement)
         con.execute("delete from juvonno_history.dq_file_history")
         if exported_hours_ago is not None:
-            when = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(
+            when = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(
                 hours=exported_hours_ago
             )
             con.execute(
@@ -139,7 +139,7 @@ def test_fresh_export_no_run_read_it(tmp_path: Path) -> None:
 
 def test_without_a_manifest_the_files_mtime_counts(tmp_path: Path) -> None:
     export = _export(tmp_path, None)
-    old = dt.datetime(2026, 11, 18, 23, 30, tzinfo=dt.timezone.utc).timestamp()
+    old = dt.datetime(2026, 11, 18, 23, 30, tzinfo=dt.UTC).timestamp()
     for p in export.iterdir():
         os.utime(p, (old, old))
     done = _check(export, _instance(tmp_path, None))
@@ -148,7 +148,7 @@ def test_without_a_manifest_the_files_mtime_counts(tmp_path: Path) -> None:
         and "(file mtime)" in done.stdout
         and "2026-11-18T23:30:00Z" in done.stdout
     )
-    new = dt.datetime(2026, 11, 20, 23, 45, tzinfo=dt.timezone.utc).timestamp()
+    new = dt.datetime(2026, 11, 20, 23, 45, tzinfo=dt.UTC).timestamp()
     os.utime(export / "customers.csv", (new, new))
     done = _check(export, _instance(tmp_path / "b", "2026-11-20T23:45:00Z"))
     assert done.returncode == 0, done.stdout

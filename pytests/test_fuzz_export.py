@@ -28,14 +28,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytests.test_run_support import (
+from pytests.test_run_support import (  # noqa: F401 - fixture
     PII_COLUMNS,
     SAMPLE_EXPORT,
     baseline,
     copy_instance,
     run_cli,
     state,
-)  # noqa: F401
+)
 from runner.contract import FILE_SUFFIXES, MANIFEST_FILE, TABLES
 from runner.export.load import load_duckdb
 from runner.export.validate import validate_export

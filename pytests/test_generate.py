@@ -139,16 +139,16 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
         gs = groups.get(cid, set())
         A = appts.get(cid, [])
         E = [e for e in encs.get(cid, []) if e[1] <= D]
-        I = icbt.get(cid, [])
+        icbt_rows = icbt.get(cid, [])
         att = [a for a in A if a[0] == "attended" and a[2] <= D]
         offered = [a for a in A if a[0] in ("attended", "missed", "booked")]
         th_att = sorted(a[2] for a in att if a[1] == "therapy")
         th_off = [a[3] for a in offered if a[1] == "therapy"]
         grp_att = sum(1 for a in att if a[1] == "group_therapy")
         grp_start = min((a[2] for a in offered if a[1] == "group_therapy"), default=None)
-        icbt_started = sum(1 for m in I if m[0] <= D)
+        icbt_started = sum(1 for m in icbt_rows if m[0] <= D)
         eng = [a[2] for a in att if a[1] in ENGAGEMENT_SERVICES]
-        eng += [x for m in I for x in m if x is not None and x <= D]
+        eng += [x for m in icbt_rows for x in m if x is not None and x <= D]
         last_eng = max(eng, default=None)
         began = bool(th_att) or grp_att > 0 or icbt_started > 0
         since = last_eng or created
@@ -156,7 +156,7 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
         grad = any(
             e[0] == "graduation" and staff_type.get(e[4]) in ("Therapist", "Coordinator") for e in E
         )
-        finished = grp_start is not None and D >= grp_start + dt.timedelta(days=42)
+        finished = grp_start is not None and grp_start + dt.timedelta(days=42) <= D
         referral = max((e[1] for e in E if e[0] == "external_referral"), default=None)
         end_req = any(e[0] == "end_of_services_request" for e in E)
         tri = sorted((e[1], e[2], e[3]) for e in E if e[0] == "triage_outcome")
@@ -174,7 +174,7 @@ def evaluate(export: Path, as_of: dt.date) -> set[tuple[int, str]]:
         )
 
         def hit(rule: str) -> None:
-            hits.add((cid, rule))
+            hits.add((cid, rule))  # noqa: B023 - called within this iteration only
 
         if not gs:
             hit("SOP-01")

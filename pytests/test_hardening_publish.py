@@ -123,8 +123,11 @@ def test_latest_replaced_by_a_folder_changes_nothing(baseline, tmp_path: Path) -
     [("load", signal.SIGTERM), ("gx", signal.SIGINT), ("publish", signal.SIGTERM)],
 )
 def test_stop_signal_is_a_recorded_exit_3_that_changes_nothing(
-    baseline, tmp_path: Path, phase: str, signum: int
-) -> None:  # noqa: F811
+    baseline,  # noqa: F811
+    tmp_path: Path,
+    phase: str,
+    signum: int,
+) -> None:
     out = copy_instance(baseline.out, tmp_path / "out")
     before = state(out)
     history = _history(out)
@@ -154,8 +157,9 @@ def test_stop_signal_is_a_recorded_exit_3_that_changes_nothing(
 
 @pytest.mark.slow
 def test_sigterm_between_finalize_and_latest_switch_completes_the_publish(
-    baseline, tmp_path: Path
-) -> None:  # noqa: F811
+    baseline,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     """The critical section (warehouse renames, run folder rename, latest switch) runs to
     its end: latest, the marts and history agree on the new run."""
     out = copy_instance(baseline.out, tmp_path / "out")

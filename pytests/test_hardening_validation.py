@@ -24,7 +24,7 @@ from runner.export.validate import BLANK_LINES_RUN, Kind, ValidatedExport, valid
 TODAY = dt.date(2026, 12, 1)
 
 
-@pytest.fixture()
+@pytest.fixture
 def export(tmp_path: Path, sample_export: Path) -> Path:
     out = tmp_path / "export"
     out.mkdir()

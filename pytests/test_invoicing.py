@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pytests.dbt_harness import REPO, SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness
 from pytests.conftest import require
+from pytests.dbt_harness import REPO, SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness
 
 pytestmark = pytest.mark.xdist_group("invoicing")
 
@@ -56,7 +56,7 @@ def _rows(harness: DbtHarness, sql: str, params: list | None = None) -> list[dic
     try:
         cur = con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     finally:
         con.close()
 
@@ -401,11 +401,11 @@ def test_orphans_deleted_and_after_as_of_are_left_out(tmp_path: Path) -> None:
     rows = _rows(harness, "select * from juvonno_invoicing.fct_customer_monthly_activity")
     assert not [r for r in rows if r["customer_id"] in (99999, 10009)]
     assert max(r["activity_month"] for r in rows).isoformat() == "2026-11-01"
-    nov = [
+    nov = next(
         r
         for r in rows
         if r["customer_id"] == 10091 and r["activity_month"].isoformat() == "2026-11-01"
-    ][0]
+    )
     assert nov["therapy_sessions_attended"] == 3
     october_therapy = _rows(
         harness,

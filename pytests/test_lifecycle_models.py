@@ -5,7 +5,6 @@ error-severity test, is named by the runner's message, and hides nothing."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from pytests.dbt_harness import SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness
@@ -67,12 +66,12 @@ def test_the_runner_names_each_bad_row_without_its_reason(built) -> None:
 
 def test_a_valid_exception_acknowledges_and_a_bad_one_hides_nothing(built) -> None:
     h, _run = built
-    rows = dict(
-        ((c, r), (ack, until))
+    rows = {
+        (c, r): (ack, until)
         for c, r, ack, until in h.query(
             "select customer_id, rule_id, is_acknowledged, cast(acknowledged_until as varchar) from juvonno_sop.sop_findings"
         )
-    )
+    }
     assert rows[(10020, "SOP-01")] == (True, "2026-12-31")
     assert rows[(10023, "SOP-02")] == (False, None)
     assert sum(1 for ack, _ in rows.values() if ack) == 1

@@ -77,7 +77,7 @@ def _xlsx(path: Path) -> dict[str, list[dict]]:
             for cell in row:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
         header = values[0]
-        sheets[ws.title] = [dict(zip(header, v)) for v in values[1:]]
+        sheets[ws.title] = [dict(zip(header, v, strict=False)) for v in values[1:]]
     return sheets
 
 
@@ -239,6 +239,7 @@ def test_day3_report_searches_sorts_and_shows_a_rules_rows_offline(
     shown = [(int(c), r) for c, r in zip(
         page.locator('#worklist [tabulator-field="customer_id"].tabulator-cell').all_inner_texts(),
         page.locator('#worklist [tabulator-field="rule_id"].tabulator-cell').all_inner_texts(),
+        strict=True,
     )]  # fmt: skip
     assert shown == [
         (int(r["customer_id"]), r["rule_id"]) for r in worklist

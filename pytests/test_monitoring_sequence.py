@@ -79,7 +79,7 @@ def sequence(tmp_path_factory: pytest.TempPathFactory, hook) -> tuple[list[Compl
     ]
     env = {"JUVONNO_DQ_WEBHOOK_URL": url, "JUVONNO_DQ_NOTIFY_BACKOFF": "0.01"}
     runs = []
-    for as_of, export in zip(DATES, exports):
+    for as_of, export in zip(DATES, exports, strict=True):
         done = run_cli(out, "--as-of", as_of, "--anomaly-min-history", "3", export=export, env=env)
         assert done.code == 0, done.console
         runs.append(done)

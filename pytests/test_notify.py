@@ -12,17 +12,18 @@ from collections.abc import Iterator
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
-from runner.publish import notify
 from pytests.test_run_support import SAMPLE_EXPORT, pii_values, read_csv, run_cli
+from runner.publish import notify
 
 
 class _Hook(BaseHTTPRequestHandler):
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append(
             {"path": self.path, "type": self.headers["Content-Type"], "body": json.loads(body)}
@@ -87,7 +88,7 @@ class _SMTPServer(socketserver.ThreadingTCPServer):
         self.messages: list[dict] = []
 
 
-@pytest.fixture()
+@pytest.fixture
 def webhook() -> Iterator[tuple[str, list[dict]]]:
     _Hook.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
@@ -98,7 +99,7 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
     server.server_close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def smtp() -> Iterator[_SMTPServer]:
     server = _SMTPServer()
     t = threading.Thread(target=server.serve_forever, daemon=True)
@@ -215,10 +216,10 @@ def test_a_real_run_notifies_without_personal_data(webhook, smtp, tmp_path: Path
 class _Flaky(BaseHTTPRequestHandler):
     """Fails with `statuses` in turn, then answers 200; records every attempt."""
 
-    statuses: list[int] = []
-    attempts: list[dict] = []
+    statuses: ClassVar[list[int]] = []
+    attempts: ClassVar[list[dict]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).attempts.append(body)
         status = type(self).statuses.pop(0) if type(self).statuses else 200
@@ -231,7 +232,7 @@ class _Flaky(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture()
+@pytest.fixture
 def flaky() -> Iterator[tuple[str, type[_Flaky]]]:
     _Flaky.statuses, _Flaky.attempts = [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)

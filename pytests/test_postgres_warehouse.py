@@ -8,11 +8,11 @@ schema prefix of its own, dropped afterwards.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import gzip
 import shutil
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -22,7 +22,6 @@ from runner.contract import TABLES
 from runner.export.load import load_duckdb
 from runner.export.load_postgres import load_postgres
 from runner.export.validate import validate_export
-from runner.publish import history
 from runner.warehouse import WarehouseError
 from runner.warehouse.postgres import PostgresWarehouse
 

@@ -26,7 +26,7 @@ import pytest
 
 from pytests.conftest import REPO
 from pytests.hardening_support import hostile_run  # noqa: F401 - fixture
-from pytests.test_run_support import (
+from pytests.test_run_support import (  # noqa: F401 - fixture
     AS_OF,
     PII_COLUMNS,
     SAMPLE_EXPORT,
@@ -36,7 +36,7 @@ from pytests.test_run_support import (
     run_cli,
     start_cli,
     wait_for,
-)  # noqa: F401
+)
 
 pytestmark = pytest.mark.xdist_group("runner-baseline")
 

@@ -355,7 +355,7 @@ def test_reuse_days_reads_settled_windows_once_then_reuses_them(
     with ReplayServer(api, SENTINEL_KEY) as server:
         second = pull_cli(export, server.url, "--reuse-days", "30")
     assert second.code == 0, second.console
-    settled = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=30)
+    settled = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=30)
     ends = {dt.date.fromisoformat(end) for _, _, end in server.windows}
     assert ends and min(ends) >= settled, "a settled window was read again"
     assert "settled window(s) reused" in second.stdout

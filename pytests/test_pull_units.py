@@ -8,12 +8,12 @@ import logging
 
 import pytest
 
+from runner.contract import TABLES
 from runner.pull.fetch import month_windows
 from runner.pull.http import parse_retry_after
 from runner.pull.mapping import MAPPING, Problems, map_groups, map_record
 from runner.pull.ratelimit import RateLimiter
-from runner.pull.secret import MASK, Redactor, RedactingFilter
-from runner.contract import TABLES
+from runner.pull.secret import MASK, RedactingFilter, Redactor
 
 
 class FakeClock:
@@ -45,7 +45,7 @@ def test_rate_limiter_spaces_requests_and_a_pause_holds_everyone() -> None:
 def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
-    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime(
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)).strftime(
         "%a, %d %b %Y %H:%M:%S GMT"
     )
     assert 25 <= parse_retry_after(later) <= 31  # type: ignore[operator]
@@ -92,7 +92,7 @@ def test_no_groups_means_no_rows_and_a_bad_group_is_a_problem() -> None:
 
 
 @pytest.mark.parametrize(
-    "staffing, expected",
+    ("staffing", "expected"),
     [
         ({"attendants": [{"id": 1001}, {"id": 1002}]}, "1001"),
         ({"attendants": [1003]}, "1003"),

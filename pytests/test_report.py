@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.publish import report
 from pytests.test_run_support import baseline  # noqa: F401 - fixture
+from runner.publish import report
 
 # One xdist worker runs every test that needs the shared baseline run (one run, not one per worker).
 pytestmark = pytest.mark.xdist_group("runner-baseline")

@@ -117,7 +117,7 @@ def test_status_follows_hits_population_and_threshold(built: tuple[DbtHarness, D
         "from juvonno_sop.sop_rule_populations"
     )
     statuses = set()
-    for rule_id, size, hits, pct, threshold, status, category in rows:
+    for rule_id, size, hits, pct, _threshold, status, category in rows:
         assert category in {"conformance", "completeness", "plausibility"}
         if size == 0:
             assert (status, pct) == ("not_applicable", None), rule_id

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytests.dbt_harness import SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness, DbtRun, expected_worklist
+from pytests.dbt_harness import SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness, expected_worklist
 from pytests.postgres_fixture import PgServer, postgres_server  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("rules_postgres")]

@@ -9,6 +9,7 @@ test session (per xdist worker), which tests copy instead of re-running.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -99,10 +100,8 @@ def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 400) -> None:
 
 def kill_group(proc: subprocess.Popen) -> None:
     """SIGKILL the run and its children (the GX child dies with its parent anyway)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=30)
 
 

@@ -76,7 +76,7 @@ def test_each_sheet_is_a_filtered_table_under_a_frozen_header_with_sized_columns
     open_sheet, ack_sheet = book["Open findings"], book["Acknowledged"]
     assert open_sheet.freeze_panes == ack_sheet.freeze_panes == "A2"
     (table,) = open_sheet.tables.values()
-    assert table.ref == f"A1:N4"
+    assert table.ref == "A1:N4"
     assert [c.value for c in open_sheet[1]] == list(results.WORKLIST_COLUMNS)
     assert (
         open_sheet.column_dimensions["I"].width > open_sheet.column_dimensions["F"].width

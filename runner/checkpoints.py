@@ -22,7 +22,7 @@ PAUSE_SECONDS_ENV = "JUVONNO_DQ_TEST_PAUSE_SECONDS"
 DEFAULT_PAUSE_SECONDS = 600.0
 
 
-class Phase(str, enum.Enum):
+class Phase(str, enum.Enum):  # noqa: UP042 - StrEnum would change str(member)
     LOAD = "load"  # the raw layer loaded, before dbt
     DBT = "dbt"  # inside dbt, after its first node
     GX = "gx"  # inside the GX child, before it validates

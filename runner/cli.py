@@ -8,7 +8,6 @@ import sys
 import click
 
 from runner import options
-from runner.exit_codes import ExitCode
 from runner.commands.bench import bench
 from runner.commands.check_export import check_export
 from runner.commands.demo import demo
@@ -16,6 +15,7 @@ from runner.commands.dev import dev
 from runner.commands.generate import generate
 from runner.commands.pull import pull
 from runner.commands.run import run
+from runner.exit_codes import ExitCode
 
 # dbt must never phone home, wherever the runner is started from.
 os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class ColumnType(str, Enum):
+class ColumnType(str, Enum):  # noqa: UP042 - StrEnum would change str(member)
     ID = "id"  # positive integer identifier
     INTEGER = "integer"  # non-negative integer (duration in minutes)
     TEXT = "text"

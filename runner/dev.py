@@ -14,6 +14,7 @@ leaves the previous development warehouse as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shlex
@@ -102,10 +103,8 @@ def _load(tmp: Path, export: object, as_of: dt.date) -> None:
 
 
 def _remove(path: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def dbt_commands(path: Path) -> list[str]:

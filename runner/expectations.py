@@ -382,7 +382,7 @@ def _dispose(datasource: Any) -> None:
     """Close GX's pooled connections: a DuckDB file must not stay open after us."""
     try:
         datasource.get_engine().dispose()
-    except Exception:  # noqa: BLE001 - best effort; the runner's GX process ends anyway
+    except Exception:  # best effort; the runner's GX process ends anyway
         log.debug("could not dispose of GX's engine", exc_info=True)
 
 

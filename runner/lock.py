@@ -75,9 +75,7 @@ class RunLock:
         # We hold it. A body left behind means its writer died without releasing.
         previous = _read_body(fd)
         self.stale = previous or None
-        self.started_at = self.started_at or dt.datetime.now(dt.timezone.utc).isoformat(
-            timespec="seconds"
-        )
+        self.started_at = self.started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         body = json.dumps(
             {
                 "pid": os.getpid(),

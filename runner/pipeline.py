@@ -27,6 +27,7 @@ that took the lock ends (record, prune, notify) runner/run/records.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from typing import TYPE_CHECKING
@@ -197,10 +198,8 @@ def _stages(run: RunState) -> ExitCode:
         return _build(run, wh, export)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        try:
+        with contextlib.suppress(OSError):
             (out / "work").rmdir()
-        except OSError:
-            pass
 
 
 def _open_warehouse(run: RunState) -> Warehouse:

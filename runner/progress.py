@@ -26,7 +26,7 @@ LOGGER_NAME = "juvonno_dq.run"
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _UTCFormatter(logging.Formatter):

@@ -123,7 +123,7 @@ def read_and_check(
 
 
 def _seed(con: duckdb.DuckDBPyConnection, node: dict[str, Any], project: Path) -> None:
-    types = {k: v for k, v in (node["config"].get("column_types") or {}).items()}
+    types = dict((node["config"].get("column_types") or {}).items())
     path = project / node["original_file_path"]
     opts = (
         f", types = {{{', '.join(f'{sql_string(k)}: {sql_string(v)}' for k, v in types.items())}}}"
@@ -188,7 +188,6 @@ def build_and_test(
 def main(argv: list[str]) -> None:
     export_dir, manifest_path, db_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    project = Path(manifest["metadata"].get("project_root") or Path(__file__).resolve().parents[2])
     c0, t0 = time.process_time(), time.perf_counter()
     con = duckdb.connect(str(db_path))
     try:

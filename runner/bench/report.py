@@ -110,9 +110,7 @@ def render(results: dict[str, Any]) -> str:
 
 def write(results: dict[str, Any], md_path: Path) -> Path:
     """BENCHMARKS.md at md_path and its raw figures beside it (same name, .json)."""
-    results = dict(
-        results, finished_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    )
+    results = dict(results, finished_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     md_path = Path(md_path)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     json_path = md_path.with_suffix(".json")

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from runner.export.validate import ExportFile, ValidatedExport
 
 __all__ = [
-    "RAW_SCHEMA",
     "EXPORT_FILES_TABLE",
+    "RAW_SCHEMA",
     "load_duckdb",
     "normalise_header",
     "quote",

@@ -76,7 +76,7 @@ class _Stream(io.RawIOBase):
     def __init__(self, path: Path) -> None:
         with open(path, "rb") as probe:
             gz = probe.read(2) == b"\x1f\x8b"
-        self._file: BinaryIO = gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[assignment]
+        self._file: BinaryIO = gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115 - closed by close()
         head = self._file.read(3)
         self._pending = b"" if head == b"\xef\xbb\xbf" else head
 

@@ -52,7 +52,7 @@ def report_rejects(
         qualify row_number() over (partition by error_type order by line) <= {LISTED_PER_GROUP}
         order by error_type, line
     """
-    for row, error_type, byte_position, column_idx, total in con.execute(sql).fetchall():
+    for row, error_type, byte_position, _column_idx, total in con.execute(sql).fetchall():
         if error_type in ("INVALID ENCODING", "INVALID UNICODE"):
             kind, value = (
                 Kind.ENCODING,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from runner.export.headers import sql_string
 
@@ -69,7 +68,7 @@ def notice(con, table: str, fname: str, source_sql: str, positions: dict[str, in
         f"where {condition} group by 1 order by n desc, name limit {NAMES_SHOWN}"
     ).fetchall()
     total = rows[0][2] if rows else 0
-    shown = ", ".join(f"{repr(name[:NAME_CHARS])} ({n:,} rows)" for name, n, _ in rows)
+    shown = ", ".join(f"{name[:NAME_CHARS]!r} ({n:,} rows)" for name, n, _ in rows)
     more = f", … {total - len(rows)} more" if total > len(rows) else ""
     return (
         f"{fname}: {total} {seeded.column.replace('_', ' ')}(s) not in the {seeded.seed} seed "

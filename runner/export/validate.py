@@ -217,11 +217,13 @@ class _Checker:
         if rejected:
             report_rejects(self.con, self.found, fname, rel, len(headers))
         n_value = len(checks)
-        failing = [c for c, n in zip(checks, counts[1 : 1 + n_value]) if n]
+        failing = [c for c, n in zip(checks, counts[1 : 1 + n_value], strict=False) if n]
         unique_checks = [c for c in checks if c.key]
         failing_unique = [
             c
-            for c, n in zip(unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)])
+            for c, n in zip(
+                unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)], strict=False
+            )
             if n
         ]
         repeated_pairs = bool(pairs) and bool(counts[-1])

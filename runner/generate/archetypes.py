@@ -49,21 +49,21 @@ def phone(g: Gen) -> str:
 
 
 def email(g: Gen, first: str, last: str, year: str) -> str:
-    f, l = _letters(first), _letters(last)
+    f, la = _letters(first), _letters(last)
     dom = g.pick(DOMAINS)
     k = g.r()
     if k < 0.25:
-        local = f"{f}.{l}{g.ri(10, 99)}"
+        local = f"{f}.{la}{g.ri(10, 99)}"
     elif k < 0.45:
-        local = f"{f}{l}{year}"
+        local = f"{f}{la}{year}"
     elif k < 0.65:
-        local = f"{f[0]}{l}{g.ri(10, 99)}"
+        local = f"{f[0]}{la}{g.ri(10, 99)}"
     elif k < 0.8:
-        local = f"{l}.{f}{year[2:]}"
+        local = f"{la}.{f}{year[2:]}"
     elif k < 0.9:
-        local = f"{f}_{l}"
+        local = f"{f}_{la}"
     else:
-        local = f"{f}.{l}"
+        local = f"{f}.{la}"
     return f"{local}@{dom}"
 
 
@@ -320,7 +320,7 @@ def pt_requested_end(
     g: Gen,
     c: Cust,
     began: str | None = None,
-    request: int | None | bool = True,
+    request: int | bool | None = True,
     status: str | None = None,
 ) -> int:
     """began: 'therapy', 'icbt' or 'none' (triage and assessment only). Returns the last engagement day."""

@@ -25,25 +25,25 @@ BLANK = -(10**7)  # appointment created: written empty (start stands in)
 
 class Cust:
     __slots__ = (
+        "adult",
+        "appts",
+        "branch",
+        "chart",
         "created",
         "created_sfx",
-        "status",
-        "groups",
-        "appts",
-        "encs",
-        "icbt",
-        "first",
-        "last",
-        "gender",
         "dob",
         "email",
+        "encs",
+        "first",
+        "gender",
+        "groups",
+        "icbt",
+        "last",
         "phone",
-        "warnings",
-        "chart",
-        "branch",
-        "therapist",
         "planted",
-        "adult",
+        "status",
+        "therapist",
+        "warnings",
     )
 
     def __init__(self) -> None:

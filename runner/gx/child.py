@@ -17,6 +17,7 @@ child:  spawn, import GX, build context + suites ── wait on the pipe ── 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -69,10 +70,8 @@ class GxChild:
 
     def close(self) -> None:
         """Tell the child to stop (closing the pipe) and reap it."""
-        try:
+        with contextlib.suppress(OSError):
             self._to_child.close()
-        except OSError:
-            pass
         self._process.join(timeout=JOIN_SECONDS)
         if self._process.is_alive():
             self._process.kill()
@@ -111,10 +110,8 @@ def _child_main(conn: Any, run_dir: str, log_path: str, checkpoints: Checkpoints
         logging.getLogger("juvonno_dq.gx").error(
             "Great Expectations failed:\n%s", traceback.format_exc()
         )
-        try:
+        with contextlib.suppress(OSError):
             conn.send(("error", f"{type(exc).__name__}: {one_line(exc)}"))
-        except OSError:
-            pass
     finally:
         conn.close()
 
@@ -127,7 +124,7 @@ def _fast_exit(conn: Any) -> None:
     from multiprocessing import util
 
     conn.close()
-    util._exit_function()  # noqa: SLF001 - what a normal exit would run for multiprocessing
+    util._exit_function()  # what a normal exit would run for multiprocessing
     logging.shutdown()
     os._exit(0)
 

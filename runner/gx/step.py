@@ -85,7 +85,7 @@ def in_process(validate: Callable[[], GxOutcome]) -> GxOutcome:
     """A warehouse's own GX run (Spark); a failure is GxFailed, its traceback in run.log."""
     try:
         return validate()
-    except Exception as exc:  # noqa: BLE001 - reported as GX failing, as from the child
+    except Exception as exc:  # reported as GX failing, as from the child
         logging.getLogger("juvonno_dq.gx").exception("Great Expectations failed")
         raise GxFailed(f"{type(exc).__name__}: {one_line(exc)}") from None
 

@@ -196,7 +196,8 @@ AUDIT_GROUP_FLAGS = (
     "in_pt_requested_end_of_services",
     "in_referred_to_external_services",
 )
-AUDIT_BOOLEANS = AUDIT_GROUP_FLAGS + (
+AUDIT_BOOLEANS = (
+    *AUDIT_GROUP_FLAGS,
     "has_unknown_group",
     "status_matches_groups",
     "began_treatment",

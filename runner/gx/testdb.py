@@ -56,9 +56,9 @@ assert all(c in AUDIT_COLUMNS for c in AUDIT_COUNTS)
 
 def audit_row(customer_id: int, group: str = "therapy", **facts: Any) -> dict[str, Any]:
     """A customer with no hit in `group` (an in_* suffix, or None for No Group), then facts."""
-    row: dict[str, Any] = {c: None for c in AUDIT_COLUMNS}
-    row.update({c: False for c in AUDIT_BOOLEANS})
-    row.update({c: 0 for c in AUDIT_COUNTS})
+    row: dict[str, Any] = dict.fromkeys(AUDIT_COLUMNS)
+    row.update(dict.fromkeys(AUDIT_BOOLEANS, False))
+    row.update(dict.fromkeys(AUDIT_COUNTS, 0))
     status = {
         "triage": "active",
         "therapy": "active",
@@ -200,7 +200,6 @@ def write_tiny_warehouse(
     import duckdb
 
     from runner.export.load import load_duckdb
-
     from runner.export.validate import ValidatedExport
 
     nothing = ValidatedExport(export_dir=Path("."), files={}, notices=[], problems=[])

@@ -20,17 +20,13 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     except ValueError:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 def newest_mtime(paths: Iterable[Path]) -> dt.datetime | None:
     times = [p.stat().st_mtime for p in paths if p.is_file()]
-    return (
-        dt.datetime.fromtimestamp(max(times), dt.timezone.utc).replace(microsecond=0)
-        if times
-        else None
-    )
+    return dt.datetime.fromtimestamp(max(times), dt.UTC).replace(microsecond=0) if times else None
 
 
 def exported_at(
@@ -76,7 +72,7 @@ def fingerprint(sha256s: Iterable[str]) -> str:
 
 
 def iso(t: dt.datetime | None) -> str | None:
-    return t.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z") if t else None
+    return t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if t else None
 
 
 def age_hours(t: dt.datetime | None, now: dt.datetime) -> float | None:

@@ -26,7 +26,7 @@ METHOD = "robust z-score: (value - median) / (1.4826 x MAD) over the last as-of 
 
 
 def _naive(t: dt.datetime | None) -> dt.datetime | None:
-    return t.astimezone(dt.timezone.utc).replace(tzinfo=None) if t else None
+    return t.astimezone(dt.UTC).replace(tzinfo=None) if t else None
 
 
 @dataclass

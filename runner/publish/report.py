@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ def _worklist_row(index: int, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vendored(name: str) -> str:
     text = (TABLE_LIBRARY / name).read_text(encoding="utf-8")
     if "</script" in text.lower() or "</style" in text.lower():
@@ -130,7 +130,7 @@ def bar_chart(items: Sequence[tuple[str, int]], *, title: str, width: int = 560)
     return Markup("".join(parts))
 
 
-def _runs(trend: Sequence[dict[str, Any]]) -> "OrderedDict[str, dict[str, Any]]":
+def _runs(trend: Sequence[dict[str, Any]]) -> OrderedDict[str, dict[str, Any]]:
     runs: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for row in trend:
         run = runs.setdefault(str(row["run_id"]), {"as_of": str(row["as_of_date"]), "hits": {}})

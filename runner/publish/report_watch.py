@@ -274,7 +274,7 @@ def cell(column: str, value: Any, numeric: bool) -> str:
         return value.isoformat()[:10]
     if column == "service":
         return SERVICE_LABELS.get(str(value), str(value).replace("_", " ").capitalize())
-    if isinstance(value, float) or isinstance(value, Decimal):
+    if isinstance(value, (float, Decimal)):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, int):
         return f"{value:,}"

@@ -249,7 +249,7 @@ def history_rows(
     exit_code: int,
 ) -> list[dict[str, Any]]:
     def naive(t: dt.datetime) -> dt.datetime:
-        return t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return t.astimezone(dt.UTC).replace(tzinfo=None)
 
     return [
         {

@@ -14,6 +14,7 @@ Files 0600, folders 0700: nothing published is readable by other users; with
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -180,10 +181,8 @@ def make_private_dir_only(path: Path, sharing: Sharing) -> None:
 def switch_latest(out: Path, run_id: str) -> None:
     """Point OUT/latest at runs/<run_id> in one step (rename of a temp symlink)."""
     tmp = out / f".{LATEST}.tmp-{run_id}"
-    try:
+    with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
-    except FileNotFoundError:
-        pass
     os.symlink(os.path.join("runs", run_id), tmp)
     os.replace(tmp, out / LATEST)
     _fsync_dir(out)

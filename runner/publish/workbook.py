@@ -28,7 +28,7 @@ def workbook_bytes(
 
     book = Workbook()
     book.remove(book.active)
-    for (title, table_name), (columns, rows) in zip(SHEETS, sheets):
+    for (title, table_name), (columns, rows) in zip(SHEETS, sheets, strict=True):
         _sheet(book.create_sheet(title), table_name, columns, rows)
     buf = io.BytesIO()
     book.save(buf)
@@ -50,7 +50,7 @@ def _sheet(
             widths[i] = max(
                 widths[i], len(v.isoformat()) if isinstance(v, dt.date) else len(str(v or ""))
             )
-    for i, column in enumerate(columns, start=1):
+    for i in range(1, len(columns) + 1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = min(MAX_WIDTH, widths[i - 1] + 2)
         if rows and isinstance(sheet.cell(row=2, column=i).value, dt.date):

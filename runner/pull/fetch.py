@@ -92,7 +92,7 @@ async def fetch_customers(
         )
     )
     records: dict[Any, dict[str, Any]] = {}
-    for status, listing in zip(CUSTOMER_STATUSES, listings):
+    for _status, listing in zip(CUSTOMER_STATUSES, listings, strict=True):
         for record in listing:
             rid = record.get("id") if isinstance(record, dict) else None
             if rid in records:
@@ -180,7 +180,7 @@ async def fetch_appointments(
 ) -> None:
     """Every window's appointments and encounters into `pulled` (problems collected, not raised)."""
     gate = asyncio.Semaphore(WINDOWS_IN_FLIGHT)
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
 
     async def one(window: tuple[dt.date, dt.date]) -> tuple[Rows, Rows, Problems]:
         unit = f"appointments-{window[0]}-{window[1]}"
@@ -217,7 +217,7 @@ async def _fetch_window(
         *(list_all(api, f"appointments/list/{b}", params) for b in branches)
     )
     appointments: Rows = []
-    for branch, listing in zip(branches, listings):
+    for branch, listing in zip(branches, listings, strict=True):
         endpoint = f"appointments/list/{branch}"
         for record in listing:
             row = map_record(

@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +36,7 @@ from runner.pull.fetch import (
     month_windows,
 )
 from runner.pull.http import ApiClient, HttpSettings
-from runner.pull.secret import Redactor, RedactingFilter, read_api_key
+from runner.pull.secret import RedactingFilter, Redactor, read_api_key
 from runner.pull.writer import check_replaceable, copy_file, publish, write_manifest, write_table
 
 ICBT_TABLE = "icbt_activity"
@@ -50,11 +50,11 @@ class PullRequest:
     days_ahead: int = 365
     icbt_file: Path | None = None
     reuse_days: int = 0  # 0: every window is read every night
-    http: HttpSettings = HttpSettings()
+    http: HttpSettings = field(default_factory=HttpSettings)
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Voice:
@@ -181,7 +181,7 @@ def _pull(
     export_dir: Path,
     state_dir: Path,
 ) -> ExitCode:
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     exported_at = started.strftime("%Y-%m-%dT%H:%M:%SZ")
     until = started.date() + dt.timedelta(days=request.days_ahead)
     store = _resume_state(request, state_dir, until)

@@ -138,7 +138,7 @@ def _real_date(text: str) -> bool:
 
 def convert(column: Column, value: Any) -> str | None:
     """The CSV text for `value`, or None when the contract cannot hold it."""
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         return None
     if column.type in (ColumnType.ID, ColumnType.INTEGER):
         if isinstance(value, str) and value.strip().isdigit():
@@ -201,10 +201,8 @@ def map_record(
 
 
 def _plain_id(value: Any) -> bool:
-    return (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        or (isinstance(value, str) and value.isdigit())
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.isdigit()
     )
 
 

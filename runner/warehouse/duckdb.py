@@ -23,6 +23,7 @@ access (see docs/notes/runner.md); everything else is private to the runner's us
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -79,10 +80,8 @@ def duckdb_limits() -> dict[str, str]:
 
 def _remove(path: Path) -> None:
     for p in (path, Path(str(path) + ".wal")):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             p.unlink()
-        except FileNotFoundError:
-            pass
 
 
 class DuckDBReader:
@@ -99,7 +98,7 @@ class DuckDBReader:
             self._con = duckdb.connect(str(self.path))
         cur = self._con.execute(sql, list(params))
         names = [d[0] for d in cur.description or []]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def relation(self, layer: str, name: str) -> str:
         return f"{_q(f'{SCHEMA}_{layer}')}.{_q(name)}"
@@ -355,10 +354,8 @@ def _fsync(path: Path) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         _fsync(path)
-    except OSError:
-        pass
 
 
 def _rmtree(path: Path) -> None:
@@ -367,7 +364,5 @@ def _rmtree(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        except FileNotFoundError:
-            pass

@@ -30,6 +30,7 @@ is runner/export/load_postgres.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -236,10 +237,8 @@ class PostgresWarehouse:
     def _unlock(self) -> None:
         con, self._lock_con = self._lock_con, None
         if con is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 con.close()  # the session lock ends with the session
-            except Exception:  # noqa: BLE001 - already gone
-                pass
 
     def prepare_build(self, run_id: str) -> Mapping[str, str]:
         self._lock()
@@ -306,7 +305,7 @@ class PostgresWarehouse:
             with con.cursor() as cur:
                 cur.execute(sql)
                 names = [d[0] for d in cur.description or []]
-                rows = [dict(zip(names, row)) for row in cur.fetchall()]
+                rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
             con.rollback()
             return rows
         finally:
@@ -422,7 +421,7 @@ class PostgresWarehouse:
                         if self.published_schema(layer) in published:
                             cur.execute(f"drop schema {_q(f'{old}_{layer}')} cascade")
                     cur.execute("release savepoint drop_old")
-                except Exception as exc:  # noqa: BLE001 - lock timeout: keep the swap
+                except Exception as exc:  # lock timeout: keep the swap
                     import psycopg2.errors
 
                     if not isinstance(exc, psycopg2.errors.LockNotAvailable):
