@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install install-spark demo test test-fast bench clean
+.PHONY: install install-spark install-lint demo lint lint-fix test test-fast bench clean
 
 install: $(STAMP)
 
@@ -27,10 +27,40 @@ $(SPARK_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,spark]'
 	touch $(SPARK_STAMP)
 
+# The lint tools' own environment (lint/requirements.txt, locked by constraints-lint.txt):
+# sqlfluff pins click<8.5, the project click==8.5.1. ruff comes with .venv (the test extra).
+LINT_VENV  := .venv-lint
+LINT_STAMP := $(LINT_VENV)/.installed
+install-lint: $(LINT_STAMP)
+
+$(LINT_STAMP): lint/requirements.txt constraints-lint.txt
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints-lint.txt -r lint/requirements.txt
+	touch $(LINT_STAMP)
+
+# sqlfluff's dbt templater compiles the project with lint/profiles.yml (an in-memory
+# DuckDB); its target/ and logs/ stay inside .venv-lint, away from dbt's own.
+SQL_PATHS := models tests snapshots
+SQLFLUFF  := DBT_TARGET_PATH=$(LINT_VENV)/target DBT_LOG_PATH=$(LINT_VENV)/logs $(LINT_VENV)/bin/sqlfluff
+
+# What CI checks (`make test` runs it first): Python lint and format, then SQL.
+lint: $(STAMP) $(LINT_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(SQLFLUFF) lint $(SQL_PATHS)
+
+# Fix what the tools can: everything, or only some files:
+# `make lint-fix FILES="models/x.sql runner/y.py"`.
+lint-fix: $(STAMP) $(LINT_STAMP)
+	@py="$(filter %.py,$(FILES))"; sql="$(filter %.sql,$(FILES))"; \
+	if [ -z "$(FILES)" ]; then py=.; sql="$(SQL_PATHS)"; fi; \
+	if [ -n "$$py" ]; then $(BIN)/ruff check --fix $$py && $(BIN)/ruff format $$py; fi; \
+	if [ -n "$$sql" ]; then $(SQLFLUFF) fix $$sql; fi
+
 demo: $(STAMP)
 	$(BIN)/juvonno-dq demo
 
-test: $(SPARK_STAMP)
+test: lint $(SPARK_STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: $(STAMP)
@@ -41,4 +71,4 @@ bench: $(STAMP)
 	$(BIN)/juvonno-dq bench
 
 clean:
-	rm -rf $(VENV) target logs dq-output .pytest_cache dq-dev/*.duckdb dq-dev/*.duckdb.wal .bench
+	rm -rf $(VENV) $(LINT_VENV) target logs dq-output .pytest_cache dq-dev/*.duckdb dq-dev/*.duckdb.wal .bench
