@@ -21,26 +21,51 @@ customers as (
 
 patterns as (
 
-    select distinct kind, lower(trim(value)) as value
+    select distinct
+        kind,
+        lower(trim(value)) as value
     from {{ ref('account_patterns') }}
 
 ),
 
 texts as (
 
-    select customer_id, 'name_word' as kind, first_name as text_value from customers where first_name is not null
+    select
+        customer_id,
+        'name_word' as kind,
+        first_name as text_value
+    from customers
+    where first_name is not null
     union all
-    select customer_id, 'name_word' as kind, last_name as text_value from customers where last_name is not null
+    select
+        customer_id,
+        'name_word' as kind,
+        last_name as text_value
+    from customers
+    where last_name is not null
     union all
-    select customer_id, 'email_word' as kind, email_local_part as text_value from customers where email_local_part is not null
+    select
+        customer_id,
+        'email_word' as kind,
+        email_local_part as text_value
+    from customers
+    where email_local_part is not null
     union all
-    select customer_id, 'commissioner_word' as kind, warnings as text_value from customers where warnings is not null
+    select
+        customer_id,
+        'commissioner_word' as kind,
+        warnings as text_value
+    from customers
+    where warnings is not null
 
 ),
 
 words as (
 
-    select customer_id, kind, {{ split_words('text_value') }} as word
+    select
+        customer_id,
+        kind,
+        {{ split_words('text_value') }} as word
     from texts
 
 ),
@@ -62,13 +87,15 @@ word_matches as (
 
 email_domains as (
 
-    select value from patterns where kind = 'email_domain'
+    select value from patterns
+    where kind = 'email_domain'
 
 ),
 
 commissioner_domains as (
 
-    select value from patterns where kind = 'commissioner_domain'
+    select value from patterns
+    where kind = 'commissioner_domain'
 
 ),
 

@@ -60,7 +60,7 @@ final as (
         coalesce(
             group_start_date is not null
             -- the programme's 6 weeks: vars.sop_facts.group_programme_days
-            and {{ days_between('group_start_date', as_of_date()) }} >= {{ sop_fact_setting('group_programme_days') }},
+            and {{ days_between('group_start_date', as_of_date()) }} >= {{ sop_fact_setting('group_programme_days') }},  -- noqa: LT05
             false
         ) as group_programme_finished
     from aggregated

@@ -7,7 +7,9 @@ with
 
 customers as (
 
-    select customer_id, created_date
+    select
+        customer_id,
+        created_date
     from {{ ref('stg_juvonno__customers') }}
     where not is_deleted
 
@@ -15,21 +17,27 @@ customers as (
 
 appointment_facts as (
 
-    select customer_id, last_attended_engagement_date
+    select
+        customer_id,
+        last_attended_engagement_date
     from {{ ref('int_appointment_facts') }}
 
 ),
 
 icbt_facts as (
 
-    select customer_id, last_icbt_activity_date
+    select
+        customer_id,
+        last_icbt_activity_date
     from {{ ref('int_icbt_facts') }}
 
 ),
 
 chases as (
 
-    select customer_id, chart_date
+    select
+        customer_id,
+        chart_date
     from {{ ref('stg_juvonno__encounters') }}
     where event = 'chase_attempt'
         and chart_date <= {{ as_of_date() }}

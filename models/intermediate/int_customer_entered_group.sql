@@ -10,7 +10,9 @@ with
 
 customers as (
 
-    select customer_id, created_date
+    select
+        customer_id,
+        created_date
     from {{ ref('stg_juvonno__customers') }}
     where not is_deleted
 
@@ -18,19 +20,23 @@ customers as (
 
 group_sets as (
 
-    select customer_id, group_set
+    select
+        customer_id,
+        group_set
     from {{ ref('int_customer_group_sets') }}
 
 ),
 
 history as (
-{{ group_history_stretches() }}
+    {{ group_history_stretches() }}
 
 ),
 
 first_seen as (
 
-    select customer_id, min(valid_from_date) as first_snapshot_date
+    select
+        customer_id,
+        min(valid_from_date) as first_snapshot_date
     from history
     group by customer_id
 
@@ -38,7 +44,10 @@ first_seen as (
 
 current_records as (
 
-    select customer_id, group_set, valid_from_date
+    select
+        customer_id,
+        group_set,
+        valid_from_date
     from history
     where is_current
 

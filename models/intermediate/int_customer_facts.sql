@@ -7,7 +7,11 @@ with
 
 customers as (
 
-    select customer_id, chart_num, status, created_date
+    select
+        customer_id,
+        chart_num,
+        status,
+        created_date
     from {{ ref('stg_juvonno__customers') }}
     where not is_deleted
 
@@ -21,7 +25,9 @@ groups as (
 
 entered as (
 
-    select customer_id, entered_group_date
+    select
+        customer_id,
+        entered_group_date
     from {{ ref('int_customer_entered_group') }}
 
 ),
@@ -132,7 +138,7 @@ final as (
 
     select
         *,
-        {{ days_between('entered_group_date', 'as_of_date') }} as days_in_group,
+        {{ days_between('entered_group_date', 'as_of_date') }} as days_in_group,  -- noqa: LT05
         (therapy_attended >= 1 or group_attended >= 1 or icbt_started >= 1) as began_treatment
     from joined
 

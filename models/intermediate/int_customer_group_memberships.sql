@@ -7,7 +7,9 @@ with
 
 customers as (
 
-    select customer_id, status
+    select
+        customer_id,
+        status
     from {{ ref('stg_juvonno__customers') }}
     where not is_deleted
 

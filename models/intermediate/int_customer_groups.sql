@@ -22,9 +22,11 @@ aggregated as (
         sum(
             case when sop_status is not null and sop_status <> customer_status then 1 else 0 end
         ) as status_mismatch_count,
+        -- noqa: disable=LT02,LT05
         {%- for group_name, column in catalogue_group_columns() %}
         sum(case when group_name = '{{ group_name }}' then 1 else 0 end) > 0 as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
+    -- noqa: enable=LT02,LT05
     from memberships
     group by customer_id
 
@@ -52,7 +54,9 @@ multi_names as (
 
 multi_statuses as (
 
-    select distinct customer_id, sop_status
+    select distinct
+        customer_id,
+        sop_status
     from multi_memberships
     where sop_status is not null
 

@@ -61,7 +61,10 @@ ranked as (
 
 staff as (
 
-    select staff_id, staff_type from {{ ref('stg_juvonno__staff') }}
+    select
+        staff_id,
+        staff_type
+    from {{ ref('stg_juvonno__staff') }}
 
 ),
 

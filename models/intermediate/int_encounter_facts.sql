@@ -13,7 +13,10 @@ encounters as (
 
 staff as (
 
-    select staff_id, staff_type from {{ ref('stg_juvonno__staff') }}
+    select
+        staff_id,
+        staff_type
+    from {{ ref('stg_juvonno__staff') }}
 
 ),
 
@@ -24,7 +27,8 @@ aggregated as (
         sum(
             case
                 when encounters.event = 'graduation' and staff.staff_type in ('Therapist', 'Coordinator')
-                    then 1 else 0
+                    then 1
+                else 0
             end
         ) > 0 as graduated_formally,
         sum(case when encounters.event = 'graduation' then 1 else 0 end) as graduation_records,

@@ -37,7 +37,7 @@ appointments as (
     inner join invoiced_services
         on appointments.service = invoiced_services.service
     where appointments.start_date <= {{ as_of_date() }}
-    group by 1
+    group by cast({{ dbt.date_trunc('month', 'appointments.start_date') }} as date)
 
 ),
 
@@ -50,7 +50,7 @@ icbt_started as (
     inner join customers
         on modules.customer_id = customers.customer_id
     where modules.started_date <= {{ as_of_date() }}
-    group by 1
+    group by cast({{ dbt.date_trunc('month', 'modules.started_date') }} as date)
 
 ),
 
@@ -63,7 +63,7 @@ icbt_completed as (
     inner join customers
         on modules.customer_id = customers.customer_id
     where modules.completed_date <= {{ as_of_date() }}
-    group by 1
+    group by cast({{ dbt.date_trunc('month', 'modules.completed_date') }} as date)
 
 ),
 

@@ -29,9 +29,8 @@ expected_by_service as (
         billable.has_open_findings
     from {{ ref('int_customer_monthly_service_activity') }} as service_activity
     inner join billable
-        on
-            service_activity.customer_id = billable.customer_id
-            and service_activity.activity_month = billable.activity_month
+        on service_activity.customer_id = billable.customer_id
+        and service_activity.activity_month = billable.activity_month
     where service_activity.is_service_engaged
 
 ),
@@ -81,9 +80,8 @@ compared as (
         reported.billable_units_with_findings as reported_units_with_findings
     from expected
     full outer join reported
-        on
-            expected.activity_month = reported.activity_month
-            and expected.service = reported.service
+        on expected.activity_month = reported.activity_month
+        and expected.service = reported.service
 
 ),
 
@@ -95,8 +93,11 @@ totals as (
         'all services' as service,
         cast(null as integer) as expected_customers,
         cast(null as integer) as reported_customers,
-        (select coalesce(sum(attended_appointments + icbt_modules_started), 0) from billable) as expected_units,
-        (select coalesce(sum(billable_units), 0) from {{ ref('rpt_invoice_monthly') }}) as reported_units,
+        (
+            select coalesce(sum(attended_appointments + icbt_modules_started), 0) as units
+            from billable
+        ) as expected_units,
+        (select coalesce(sum(billable_units), 0) as units from {{ ref('rpt_invoice_monthly') }}) as reported_units,
         cast(null as integer) as expected_customers_with_findings,
         cast(null as integer) as reported_customers_with_findings,
         cast(null as integer) as expected_units_with_findings,

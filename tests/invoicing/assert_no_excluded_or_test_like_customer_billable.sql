@@ -53,11 +53,20 @@ not_a_live_customer as (
 
 never_billable as (
 
-    select customer_id, reason from excluded_memberships
+    select
+        customer_id,
+        reason
+    from excluded_memberships
     union all
-    select customer_id, reason from test_like
+    select
+        customer_id,
+        reason
+    from test_like
     union all
-    select customer_id, reason from not_a_live_customer
+    select
+        customer_id,
+        reason
+    from not_a_live_customer
 
 )
 

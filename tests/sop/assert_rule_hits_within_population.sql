@@ -10,6 +10,10 @@ populations as (
 
 )
 
-select rule_id, population, population_size, hits
+select
+    rule_id,
+    population,
+    population_size,
+    hits
 from populations
 where hits > coalesce(population_size, 0)

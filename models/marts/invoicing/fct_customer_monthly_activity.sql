@@ -37,16 +37,14 @@ audit as (
 
 excluded_groups as (
 
-    select
-        lower(trim(group_name)) as group_key
+    select lower(trim(group_name)) as group_key
     from {{ ref('invoice_excluded_groups') }}
 
 ),
 
 excluded_customers as (
 
-    select distinct
-        customer_groups.customer_id
+    select distinct customer_groups.customer_id
     from {{ ref('stg_juvonno__customer_groups') }} as customer_groups
     inner join excluded_groups
         on lower(trim(customer_groups.group_name)) = excluded_groups.group_key

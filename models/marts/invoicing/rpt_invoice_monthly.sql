@@ -53,9 +53,8 @@ billable as (
         (customer_months.is_billable and service_activity.is_service_engaged) as is_billable_in_service
     from service_activity
     inner join customer_months
-        on
-            service_activity.customer_id = customer_months.customer_id
-            and service_activity.activity_month = customer_months.activity_month
+        on service_activity.customer_id = customer_months.customer_id
+        and service_activity.activity_month = customer_months.activity_month
 
 ),
 

@@ -13,7 +13,9 @@ facts as (
 
 hit_counts as (
 
-    select customer_id, count(*) as hit_count
+    select
+        customer_id,
+        count(*) as hit_count
     from {{ ref('sop_violations') }}
     group by customer_id
 

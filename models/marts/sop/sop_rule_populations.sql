@@ -65,9 +65,11 @@ customer_populations as (
 
     select
         facts.customer_id,
+        -- noqa: disable=LT02
         {%- for key, condition in populations %}
         case when {{ condition }} then 1 else 0 end as {{ key }}{{ ',' if not loop.last }}
         {%- endfor %}
+    -- noqa: enable=LT02
     from facts
     left join status_groups
         on facts.customer_id = status_groups.customer_id
@@ -79,7 +81,9 @@ customer_populations as (
 population_sizes as (
 
     {%- for key, condition in populations %}
-    select '{{ key }}' as population, coalesce(sum({{ key }}), 0) as population_size
+    select
+        '{{ key }}' as population,
+        coalesce(sum({{ key }}), 0) as population_size
     from customer_populations
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -88,7 +92,9 @@ population_sizes as (
 
 hit_counts as (
 
-    select rule_id, count(*) as hits
+    select
+        rule_id,
+        count(*) as hits
     from violations
     group by rule_id
 
@@ -124,7 +130,11 @@ final as (
         case
             when population_size > 0
                 -- rounded as numeric (PostgreSQL rounds no double), read as a double everywhere
-                then cast(round(cast(100.0 * hits / population_size as {{ dbt.type_numeric() }}), 2) as {{ double_type() }})
+                then cast(
+                        round(
+                            cast(100.0 * hits / population_size as {{ dbt.type_numeric() }}), 2
+                        ) as {{ double_type() }}
+                    )
         end as hit_pct,
         threshold_pct,
         case

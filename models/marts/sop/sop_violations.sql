@@ -29,7 +29,10 @@ sop_rules as (
 
 facts as (
 
-    select customer_id, chart_num from {{ ref('int_customer_facts') }}
+    select
+        customer_id,
+        chart_num
+    from {{ ref('int_customer_facts') }}
 
 ),
 

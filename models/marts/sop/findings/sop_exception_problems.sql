@@ -28,37 +28,61 @@ customers as (
 
 problems as (
 
-    select customer_id, rule_id, agreed_on, 'no reason' as problem
+    select
+        customer_id,
+        rule_id,
+        agreed_on,
+        'no reason' as problem
     from exceptions
     where reason is null or trim(reason) = ''
 
     union all
 
-    select customer_id, rule_id, agreed_on, 'no agreed_by' as problem
+    select
+        customer_id,
+        rule_id,
+        agreed_on,
+        'no agreed_by' as problem
     from exceptions
     where agreed_by is null or trim(agreed_by) = ''
 
     union all
 
-    select customer_id, rule_id, agreed_on, 'no agreed_on or expires_on date' as problem
+    select
+        customer_id,
+        rule_id,
+        agreed_on,
+        'no agreed_on or expires_on date' as problem
     from exceptions
     where agreed_on is null or expires_on is null
 
     union all
 
-    select customer_id, rule_id, agreed_on, 'expires_on is before agreed_on' as problem
+    select
+        customer_id,
+        rule_id,
+        agreed_on,
+        'expires_on is before agreed_on' as problem
     from exceptions
     where expires_on < agreed_on
 
     union all
 
-    select customer_id, rule_id, agreed_on, 'expires_on is more than 180 days after agreed_on' as problem
+    select
+        customer_id,
+        rule_id,
+        agreed_on,
+        'expires_on is more than 180 days after agreed_on' as problem
     from exceptions
     where {{ days_between('agreed_on', 'expires_on') }} > 180
 
     union all
 
-    select exceptions.customer_id, exceptions.rule_id, exceptions.agreed_on, 'unknown rule_id' as problem
+    select
+        exceptions.customer_id,
+        exceptions.rule_id,
+        exceptions.agreed_on,
+        'unknown rule_id' as problem
     from exceptions
     left join rules
         on exceptions.rule_id = rules.rule_id
@@ -66,7 +90,11 @@ problems as (
 
     union all
 
-    select exceptions.customer_id, exceptions.rule_id, exceptions.agreed_on, 'unknown customer_id' as problem
+    select
+        exceptions.customer_id,
+        exceptions.rule_id,
+        exceptions.agreed_on,
+        'unknown customer_id' as problem
     from exceptions
     left join customers
         on exceptions.customer_id = customers.customer_id

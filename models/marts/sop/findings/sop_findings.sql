@@ -125,7 +125,7 @@ final as (
         findings.status,
         findings.first_seen,
         findings.last_seen,
-        cast({{ days_between('findings.first_seen', 'findings.last_seen') }} as bigint) as days_open,
+        cast({{ days_between('findings.first_seen', 'findings.last_seen') }} as bigint) as days_open,  -- noqa: LT05
         findings.status <> 'resolved' and exceptions.customer_id is not null as is_acknowledged,
         case when findings.status <> 'resolved' then exceptions.expires_on end as acknowledged_until,
         case when findings.status <> 'resolved' then exceptions.reason end as exception_reason,

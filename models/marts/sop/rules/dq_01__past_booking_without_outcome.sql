@@ -15,7 +15,11 @@ hits as (
         customer_id,
         group_names as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        {{ txt('booked_past_count') }} || ' booked appointment(s) before ' || {{ txt(as_of_date()) }} || ', earliest ' || {{ txt('earliest_booked_past_date') }} as detail
+        {{ txt('booked_past_count') }}
+        || ' booked appointment(s) before '
+        || {{ txt(as_of_date()) }}
+        || ', earliest '
+        || {{ txt('earliest_booked_past_date') }} as detail
     from facts
     where booked_past_count > 0
 

@@ -20,8 +20,17 @@ hits as (
     select
         customer_id,
         {{ text_literal(group) }} as group_name,
-        case when chase_attempts >= {{ min_chase_attempts }} then {{ text_literal(expected_group) }} end as expected_group,
-        'last therapy session ' || {{ txt('last_therapy_attended_date') }} || ' (before ' || {{ txt(three_months_before()) }} || ')' || '; ' || {{ txt('chase_attempts') }} || ' chase attempt(s) since ' || {{ txt('chase_since_date') }} as detail
+        case when chase_attempts >= {{ min_chase_attempts }} then {{ text_literal(expected_group) }} end
+            as expected_group,
+        'last therapy session '
+        || {{ txt('last_therapy_attended_date') }}
+        || ' (before '
+        || {{ txt(three_months_before()) }}
+        || ')'
+        || '; '
+        || {{ txt('chase_attempts') }}
+        || ' chase attempt(s) since '
+        || {{ txt('chase_since_date') }} as detail
     from facts
     where {{ group_column(group) }}
         and therapy_attended >= 1

@@ -19,7 +19,9 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         {{ text_literal(expected_group) }} as expected_group,
-        {{ txt('therapy_attended') }} || ' therapy sessions attended, last ' || {{ txt('last_therapy_attended_date') }} as detail
+        {{ txt('therapy_attended') }}
+        || ' therapy sessions attended, last '
+        || {{ txt('last_therapy_attended_date') }} as detail
     from facts
     where {{ group_column(group) }}
         and therapy_attended >= {{ graduating_sessions }}

@@ -19,7 +19,11 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        'in Triage since ' || {{ txt('entered_group_date') }} || ' (' || {{ txt('days_in_group') }} || ' days)' as detail
+        'in Triage since '
+        || {{ txt('entered_group_date') }}
+        || ' ('
+        || {{ txt('days_in_group') }}
+        || ' days)' as detail
     from facts
     where {{ group_column(group) }}
         and days_in_group > {{ max_days_in_group }}

@@ -21,7 +21,10 @@ memberships as (
 
 expected_statuses as (
 
-    select distinct customer_id, sop_status from memberships
+    select distinct
+        customer_id,
+        sop_status
+    from memberships
 
 ),
 
@@ -41,7 +44,9 @@ holding as (
         customer_id,
         count(*) as holding_count,
         min(group_name) as holding_group,
-        {{ dbt.listagg("group_name || ' expects ' || sop_status", "', '", 'order by ' ~ binary_sort_key('group_name')) }} as holding_text
+        {{ dbt.listagg(
+            "group_name || ' expects ' || sop_status", "', '", 'order by ' ~ binary_sort_key('group_name')
+        ) }} as holding_text
     from memberships
     group by customer_id
 

@@ -18,7 +18,11 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        'Discharged, last engagement ' || {{ txt('last_engagement_date') }} || ' (on/after ' || {{ txt(three_months_before()) }} || ')' as detail
+        'Discharged, last engagement '
+        || {{ txt('last_engagement_date') }}
+        || ' (on/after '
+        || {{ txt(three_months_before()) }}
+        || ')' as detail
     from facts
     where {{ group_column(group) }}
         and last_engagement_date >= {{ three_months_before() }}

@@ -18,7 +18,10 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        'Discharged with ' || {{ txt('chase_attempts') }} || ' chase attempt(s) after ' || {{ txt('chase_since_date') }} as detail
+        'Discharged with '
+        || {{ txt('chase_attempts') }}
+        || ' chase attempt(s) after '
+        || {{ txt('chase_since_date') }} as detail
     from facts
     where {{ group_column(group) }}
         and chase_attempts < {{ min_chase_attempts }}

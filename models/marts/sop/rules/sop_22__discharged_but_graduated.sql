@@ -20,7 +20,11 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         {{ text_literal(expected_group) }} as expected_group,
-        'Discharged, ' || case when graduated_formally then 'formal graduation recorded' else {{ txt('therapy_attended') }} || ' therapy sessions attended' end as detail
+        'Discharged, '
+        || case
+            when graduated_formally then 'formal graduation recorded'
+            else {{ txt('therapy_attended') }} || ' therapy sessions attended'
+        end as detail
     from facts
     where {{ group_column(group) }}
         and (graduated_formally or therapy_attended >= {{ graduating_sessions }})

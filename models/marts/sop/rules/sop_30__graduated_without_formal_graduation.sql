@@ -19,7 +19,17 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        'Graduated, no formal graduation; ' || {{ txt('therapy_attended') }} || ' therapy sessions; ' || case when group_start_date is null then 'no group programme' else 'group programme started ' || {{ txt('group_start_date') }} || ', ' || {{ txt('group_attended') }} || ' group sessions attended' end as detail
+        'Graduated, no formal graduation; '
+        || {{ txt('therapy_attended') }}
+        || ' therapy sessions; '
+        || case
+            when group_start_date is null then 'no group programme'
+            else 'group programme started '
+                || {{ txt('group_start_date') }}
+                || ', '
+                || {{ txt('group_attended') }}
+                || ' group sessions attended'
+        end as detail
     from facts
     where {{ group_column(group) }}
         and not graduated_formally

@@ -20,7 +20,11 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         {{ text_literal(expected_group) }} as expected_group,
-        'group programme started ' || {{ txt('group_start_date') }} || ' (finished), ' || {{ txt('group_attended') }} || ' sessions attended' as detail
+        'group programme started '
+        || {{ txt('group_start_date') }}
+        || ' (finished), '
+        || {{ txt('group_attended') }}
+        || ' sessions attended' as detail
     from facts
     where {{ group_column(group) }}
         and group_programme_finished

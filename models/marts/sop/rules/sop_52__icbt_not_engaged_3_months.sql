@@ -20,8 +20,19 @@ hits as (
     select
         customer_id,
         {{ text_literal(group) }} as group_name,
-        case when chase_attempts >= {{ min_chase_attempts }} then {{ text_literal(expected_group) }} end as expected_group,
-        case when last_engagement_date is null then 'iCBT, never engaged, created ' || {{ txt('created_date') }} else 'iCBT, last engagement ' || {{ txt('last_engagement_date') }} end || ' (before ' || {{ txt(three_months_before()) }} || ')' || '; ' || {{ txt('chase_attempts') }} || ' chase attempt(s) since ' || {{ txt('chase_since_date') }} as detail
+        case when chase_attempts >= {{ min_chase_attempts }} then {{ text_literal(expected_group) }} end
+            as expected_group,
+        case
+            when last_engagement_date is null then 'iCBT, never engaged, created ' || {{ txt('created_date') }}
+            else 'iCBT, last engagement ' || {{ txt('last_engagement_date') }}
+        end
+        || ' (before '
+        || {{ txt(three_months_before()) }}
+        || ')'
+        || '; '
+        || {{ txt('chase_attempts') }}
+        || ' chase attempt(s) since '
+        || {{ txt('chase_since_date') }} as detail
     from facts
     where {{ group_column(group) }}
         and coalesce(last_engagement_date, created_date) < {{ three_months_before() }}

@@ -20,7 +20,10 @@ hits as (
     select
         customer_id,
         {{ text_literal(group) }} as group_name,
-        case when last_therapy_attended_date > referral_date then {{ text_literal(expected_group) }} else {{ text_literal(expected_group_otherwise) }} end as expected_group,
+        case
+            when last_therapy_attended_date > referral_date then {{ text_literal(expected_group) }}
+            else {{ text_literal(expected_group_otherwise) }}
+        end as expected_group,
         'referred ' || {{ txt('referral_date') }} || ', engaged ' || {{ txt('last_engagement_date') }} as detail
     from facts
     where {{ group_column(group) }}

@@ -17,7 +17,13 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        'Sandbox but treatment began: ' || {{ txt('therapy_attended') }} || ' therapy, ' || {{ txt('group_attended') }} || ' group, ' || {{ txt('icbt_started') }} || ' iCBT module(s)' as detail
+        'Sandbox but treatment began: '
+        || {{ txt('therapy_attended') }}
+        || ' therapy, '
+        || {{ txt('group_attended') }}
+        || ' group, '
+        || {{ txt('icbt_started') }}
+        || ' iCBT module(s)' as detail
     from facts
     where {{ group_column(group) }}
         and began_treatment

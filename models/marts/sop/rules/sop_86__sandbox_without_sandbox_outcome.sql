@@ -19,7 +19,10 @@ hits as (
         customer_id,
         {{ text_literal(group) }} as group_name,
         cast(null as {{ dbt.type_string() }}) as expected_group,
-        case when triage_outcome is null then 'no triage outcome recorded' else 'latest triage outcome: ' || triage_outcome end as detail
+        case
+            when triage_outcome is null then 'no triage outcome recorded'
+            else 'latest triage outcome: ' || triage_outcome
+        end as detail
     from facts
     where {{ group_column(group) }}
         and coalesce(triage_outcome, '') <> {{ text_literal(expected_triage_outcome) }}

@@ -26,7 +26,8 @@ holding as (
         memberships.customer_id,
         count(*) as holding_count,
         min(memberships.group_name) as holding_group,
-        {{ dbt.listagg('memberships.group_name', "'; '", 'order by ' ~ binary_sort_key('memberships.group_name')) }} as holding_names
+        {{ dbt.listagg('memberships.group_name', "'; '", 'order by ' ~ binary_sort_key('memberships.group_name')) }}
+            as holding_names
     from memberships
     inner join facts
         on memberships.customer_id = facts.customer_id
