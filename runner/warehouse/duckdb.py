@@ -3,7 +3,7 @@
 ```
 OUT/warehouse/juvonno.duckdb           the runner's private warehouse (raw PII inside)   0600
 OUT/warehouse/analysts.duckdb          marts only, for analysts (read-only)              0640
-OUT/warehouse/build/<run_id>.duckdb    a run's private build, moved into place at publish 0600
+OUT/warehouse/build/build.duckdb       the run's private build, moved into place at publish  0600
 ```
 
 A run never writes `juvonno.duckdb` or `analysts.duckdb` in place. It builds in a
@@ -47,6 +47,7 @@ SCHEMA = CANONICAL_PREFIX  # profiles.yml's duckdb target: every layer is juvonn
 
 CARRIED_SCHEMAS = ("juvonno_snapshots", "juvonno_history")
 ANALYST_SCHEMAS = ("juvonno_sop", "juvonno_invoicing", "juvonno_history", "juvonno_seeds")
+BUILD_FILE = "build.duckdb"
 PRIVATE_MODE = 0o600
 ANALYSTS_MODE = 0o640
 
@@ -196,7 +197,9 @@ class DuckDBWarehouse:
         self.close()
         self.check_reachable()
         self.run_id = run_id
-        self.build_path = self.build_dir / f"{run_id}.duckdb"
+        # One name for every run (runs are serialised by the instance lock): dbt hashes
+        # the profile's path, and a path that changed every run cost a full re-parse.
+        self.build_path = self.build_dir / BUILD_FILE
         _remove(self.build_path)
         con = duckdb.connect(str(self.build_path))
         try:
