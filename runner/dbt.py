@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from runner.progress import one_line
 ERROR_STATUSES = {"error", "runtime error"}
 AS_OF_ENV = "JUVONNO_DQ_AS_OF_DATE"  # read by the as_of_date() macro
 RUN_ID_ENV = "JUVONNO_DQ_RUN_ID"  # read by the run_id() macro
+STRUCTURE_TEST_PREFIX = "structure_"  # tests/structure/: the column tests, grouped per layer
 
 
 def project_dir() -> Path:
@@ -45,6 +46,7 @@ class NodeResult:
     rule_id: str | None  # meta.rule_id of a rule test
     message: str | None = None
     execution_time: float = 0.0
+    relation_name: str | None = None  # a test's stored failures (store_failures), if any
 
     @property
     def is_error(self) -> bool:
@@ -125,7 +127,8 @@ def build(
     args = [
         "build",
         # selectors.yml's nightly: everything but the unit tests (they check our
-        # SQL, not the night's data, and run in CI, as dbt advises).
+        # SQL, not the night's data, and run in CI, as dbt advises) and the per-column
+        # structural tests, which run grouped (tests/structure/, docs/notes/perf.md).
         "--selector", "nightly",
         "--project-dir", str(proj),
         "--profiles-dir", str(proj),
@@ -184,7 +187,35 @@ def _node(r: Any) -> NodeResult:
         rule_id=str(meta["rule_id"]) if meta.get("rule_id") else None,
         message=one_line(r.message) if status in ERROR_STATUSES and r.message else None,
         execution_time=float(getattr(r, "execution_time", 0) or 0),
+        relation_name=getattr(node, "relation_name", None) if rtype == "test" else None,
     )
+
+
+def explain_structure_failures(
+    outcome: DbtOutcome, query: Callable[[str], list[dict[str, Any]]]
+) -> DbtOutcome:
+    """A failed structure_* test names what failed, as the per-column test's name did:
+    "stg_juvonno__customers.customer_id not_null: 2 rows; ..." (from its stored
+    failures: names and counts, never a value)."""
+    nodes = []
+    for n in outcome.nodes:
+        if n.name.startswith(STRUCTURE_TEST_PREFIX) and n.status == "fail" and n.relation_name:
+            try:
+                rows = query(
+                    "select relation_name, column_name, check_name, failing_rows "
+                    f"from {n.relation_name} order by 1, 2, 3"
+                )
+            except Exception:  # noqa: BLE001 - the failed test still fails the run
+                rows = []
+            if rows:
+                detail = "; ".join(
+                    f"{r['relation_name']}.{r['column_name']} {r['check_name']}: "
+                    f"{r['failing_rows']} rows"
+                    for r in rows
+                )
+                n = replace(n, message=one_line(detail, limit=1000))
+        nodes.append(n)
+    return replace(outcome, nodes=nodes)
 
 
 def _close_connections() -> None:

@@ -113,7 +113,7 @@ def build(run: RunState, wh: Warehouse, env: Mapping[str, str]) -> Built:
     p = run.progress
     child = GxChild(run.folder, run.folder / "run.log", run.checkpoints) if wh.gx_in_child else None
     try:
-        dbt = dbt_build(run, env)
+        dbt = dbt_build(run, env, wh)
         if dbt.not_built:
             p.warn(
                 f"{len(dbt.not_built)} models/seeds/snapshots did not build; Great Expectations skipped"
@@ -156,7 +156,7 @@ class _DbtEvents:
         p.update(f"dbt build: {self.done} nodes done")
 
 
-def dbt_build(run: RunState, env: Mapping[str, str]) -> DbtOutcome:
+def dbt_build(run: RunState, env: Mapping[str, str], wh: Warehouse) -> DbtOutcome:
     from runner import dbt as dbt_mod
 
     p = run.progress
@@ -170,6 +170,7 @@ def dbt_build(run: RunState, env: Mapping[str, str]) -> DbtOutcome:
             env=env,
             on_event=_DbtEvents(run),
         )
+    outcome = dbt_mod.explain_structure_failures(outcome, wh.query)  # before GX opens the build
     for n in outcome.errors:
         p.detail(f"dbt {n.unique_id}: {n.status}" + (f": {n.message}" if n.message else ""))
     p.info(f"dbt: {_fmt_counts(outcome.counts())}; {len(outcome.errors)} errors")
