@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from runner.contract import PATTERN_BY_TYPE, TABLES, ColumnType, Table
+from runner.contract import DATE_GLOB, NON_DIGIT_GLOB, PATTERN_BY_TYPE, TABLES, ColumnType, Table
 from runner.export.headers import map_headers, read_csv_sql, sql_string
 from runner.export.load import RAW_SCHEMA, quote, raw_column_sql
 
@@ -58,8 +58,12 @@ def _check_sql(table: Table, text_table: str, positions: dict[str, int]) -> str:
         v = f"nullif(trim(c{positions[column.name]}), '')"
         if column.required:
             checks.append(f"count(*) filter (where {v} is null)")
-        pattern = PATTERN_BY_TYPE.get(column.type)
-        if pattern:
+        # the validator's shape checks: GLOBs where they equal the pattern (runner/contract.py)
+        if column.type in (ColumnType.ID, ColumnType.INTEGER):
+            checks.append(f"count(*) filter (where {v} glob '{NON_DIGIT_GLOB}')")
+        elif column.type is ColumnType.DATE:
+            checks.append(f"count(*) filter (where not ({v} glob '{DATE_GLOB}'))")
+        elif pattern := PATTERN_BY_TYPE.get(column.type):
             checks.append(
                 f"count(*) filter (where not regexp_full_match({v}, {sql_string(pattern)}))"
             )
