@@ -6,6 +6,7 @@ where those fail, and name the relation, column and check (never a value)."""
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from pytests.dbt_harness import SAMPLE_AS_OF, SAMPLE_EXPORT, DbtHarness
