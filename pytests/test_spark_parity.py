@@ -1,15 +1,20 @@
 """The nightly run on Spark gives what it gives on DuckDB.
 
-Full `juvonno-dq run` invocations: on Spark in this process (click's runner), so
-every Spark run shares the one session this module starts (a session costs
-10-25 s; instances are kept apart by JUVONNO_DQ_SPARK_SCHEMA); on DuckDB as
-subprocesses, started beside the Spark run. Compared:
+One Spark session per process (a session costs 10-25 s): under xdist the two
+tests (the history sequence, the generated export) run on two workers side by
+side, each with its own; instances are kept apart by JUVONNO_DQ_SPARK_SCHEMA.
+Compared:
 
-- the sample export and a generated export: worklist.csv byte-identical, the
-  same hits per rule and exit code;
+- the sample export and a generated export through the full `juvonno-dq run`
+  (on Spark in this process by click's runner, on DuckDB as a subprocess beside
+  it): worklist.csv byte-identical, the same hits per rule, GX suites and exit code;
 - a three-export history sequence (test_rules_history.py's E1-E3) on one
-  instance: worklist.csv identical after each export, then dq_run_history (as-of
-  date, rule, hits) and patient_group_audit's entered_group_date equal.
+  instance: E1 is the sample's full run; E2 and E3 go through the runner's own
+  steps without dbt's tests and GX (pytests/parity_steps.py: carried state,
+  load, models, results, publish), since the history is the point there and
+  tests + GX are two thirds of a Spark run. worklist.csv identical after each
+  export, then dq_run_history (as-of date, rule, hits), the findings history
+  (sop_findings_history) and patient_group_audit's entered_group_date equal.
 
 Needs the [spark] extra and Java 17: skipped without them, a failure under CI.
 """
@@ -29,9 +34,14 @@ import pytest
 
 from pytests.conftest import require
 from pytests.dbt_harness import SAMPLE_EXPORT
+from pytests.parity_steps import run_step, worklist_path
 from pytests.test_rules_history import make_export
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+# No xdist_group: each expensive sequence is one test, so xdist hands it to one
+# worker whole and the two run side by side (and a module fixture shared by
+# several tests would run again on every worker that got one of them: with
+# pytest 9.2, xdist 3.8's loadgroup does not group at all, pytest-xdist#1386).
+pytestmark = pytest.mark.spark
 
 CLI = str(Path(sys.executable).with_name("juvonno-dq"))
 GENERATED_CUSTOMERS = 2000
@@ -119,76 +129,113 @@ def _assert_same(outputs: dict[str, object], what: str) -> None:
     assert spark["worklist"] == duck["worklist"], what  # type: ignore[index]
 
 
-@pytest.fixture(scope="module")
-def history_sequence(spark, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("spark_history")
+def _light_steps(
+    spark, exports: dict[str, Path], out: Path, schema: str
+) -> dict[str, tuple[bytes, bytes]]:  # type: ignore[no-untyped-def]
+    """E2, E3 on both instances (pytests/parity_steps.py): DuckDB in a subprocess
+    beside Spark in this process; {name: (duckdb worklist, spark worklist)}."""
+    from runner.warehouse.spark import ENV_SCHEMA, SparkWarehouse
+
+    steps = [(name, dt.date.fromisoformat(as_of)) for name, as_of in SEQUENCE[1:]]
+    duck = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytests.parity_steps",
+            str(out / "duckdb"),
+            *(f"{exports[name]}:{as_of.isoformat()}" for name, as_of in steps),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wh = SparkWarehouse(out / "spark", environ={ENV_SCHEMA: schema})
+        for name, as_of in steps:
+            run_step(wh, exports[name], as_of, out / "spark")
+    finally:
+        duck_output, _ = duck.communicate(timeout=900)
+    assert duck.returncode == 0, duck_output
+    return {
+        name: (
+            worklist_path(out / "duckdb", as_of).read_bytes(),
+            worklist_path(out / "spark", as_of).read_bytes(),
+        )
+        for name, as_of in steps
+    }
+
+
+def _history_sequence(spark, root: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
     exports = {
         "e1": SAMPLE_EXPORT,
         "e2": make_export(SAMPLE_EXPORT, root / "e2", absent=True),
         "e3": make_export(SAMPLE_EXPORT, root / "e3", absent=False),
     }
-    steps = [
-        (name, as_of, _run_both(exports[name], as_of, root / "out", "parity_history"))
-        for name, as_of in SEQUENCE
-    ]
+    first_name, first_as_of = SEQUENCE[0]
+    first = _run_both(exports[first_name], first_as_of, root / "out", "parity_history")
+    later = _light_steps(spark, exports, root / "out", "parity_history")
+    queries = {
+        "history": "select as_of_date, rule_id, hits from {p}_history.dq_run_history",
+        "findings": "select as_of_date, customer_id, rule_id, first_seen, status"
+        " from {p}_history.sop_findings_history",
+        "entered": "select customer_id, entered_group_date from {p}_sop.patient_group_audit",
+    }
     con = duckdb.connect(
         str(root / "out" / "duckdb" / "warehouse" / "analysts.duckdb"), read_only=True
     )
     try:
-        duck_history = con.execute(
-            "select as_of_date, rule_id, hits from juvonno_history.dq_run_history"
-        ).fetchall()
-        duck_entered = con.execute(
-            "select customer_id, entered_group_date from juvonno_sop.patient_group_audit"
-        ).fetchall()
+        duck = {
+            k: sorted(con.execute(v.format(p="juvonno")).fetchall()) for k, v in queries.items()
+        }
     finally:
         con.close()
-    spark_history = [
-        (r["as_of_date"], r["rule_id"], r["hits"])
-        for r in spark.sql(
-            "select as_of_date, rule_id, hits from parity_history_history.dq_run_history"
-        ).collect()
-    ]
-    spark_entered = [
-        (r["customer_id"], r["entered_group_date"])
-        for r in spark.sql(
-            "select customer_id, entered_group_date from parity_history_sop.patient_group_audit"
-        ).collect()
-    ]
+    on_spark = {
+        k: sorted(tuple(r) for r in spark.sql(v.format(p="parity_history")).collect())
+        for k, v in queries.items()
+    }
     return {
-        "steps": steps,
-        "history": (sorted(duck_history), sorted(spark_history)),
-        "entered": (sorted(duck_entered), sorted(spark_entered)),
+        "first": (first_name, first_as_of, first),
+        "later": later,
+        **{k: (duck[k], on_spark[k]) for k in queries},
     }
 
 
-def test_sample_export_gives_the_same_worklist(history_sequence: dict[str, object]) -> None:
-    name, as_of, outputs = history_sequence["steps"][0]  # type: ignore[index]
-    assert outputs["duckdb"]["summary"]["total_hits"] > 0  # a worklist with rows to compare
-    _assert_same(outputs, f"{name} {as_of}")
-
-
-def test_every_export_of_the_sequence_gives_the_same_worklist(
-    history_sequence: dict[str, object],
+def test_sample_export_and_the_history_sequence_are_equal(  # type: ignore[no-untyped-def]
+    spark, tmp_path_factory: pytest.TempPathFactory, subtests: pytest.Subtests
 ) -> None:
-    for name, as_of, outputs in history_sequence["steps"]:  # type: ignore[attr-defined]
+    seq = _history_sequence(spark, tmp_path_factory.mktemp("spark_history"))
+    dates = {dt.date.fromisoformat(a) for _, a in SEQUENCE}
+
+    with subtests.test("the sample export (E1, full CLI) gives the same worklist"):
+        name, as_of, outputs = seq["first"]  # type: ignore[misc]
+        assert outputs["duckdb"]["summary"]["total_hits"] > 0  # a worklist with rows to compare
         _assert_same(outputs, f"{name} {as_of}")
 
+    with subtests.test("every later export gives the same worklist"):
+        later = seq["later"]
+        assert set(later) == {name for name, _ in SEQUENCE[1:]}  # type: ignore[arg-type]
+        for name, (duck, on_spark) in later.items():  # type: ignore[attr-defined]
+            assert duck.count(b"\n") > 1, name  # rows to compare, not a header alone
+            assert on_spark == duck, name
 
-def test_history_is_equal_over_the_sequence(history_sequence: dict[str, object]) -> None:
-    duck, spark = history_sequence["history"]  # type: ignore[misc]
-    assert {d for d, _, _ in duck} == {dt.date.fromisoformat(a) for _, a in SEQUENCE}
-    assert spark == duck
+    with subtests.test("the run history is equal"):
+        duck, on_spark = seq["history"]  # type: ignore[misc]
+        assert {d for d, _, _ in duck} == dates
+        assert on_spark == duck
 
+    with subtests.test("the findings history is equal"):
+        duck, on_spark = seq["findings"]  # type: ignore[misc]
+        assert {row[0] for row in duck} == dates
+        assert on_spark == duck
 
-def test_entered_group_dates_are_equal_after_the_sequence(
-    history_sequence: dict[str, object],
-) -> None:
-    duck, spark = history_sequence["entered"]  # type: ignore[misc]
-    assert len(duck) == 59
-    assert spark == duck
-    # the sequence moved some customers: not every date is a created date
-    assert any(d == dt.date(2026, 11, 27) for _, d in duck)
+    with subtests.test("entered_group_date is equal after the sequence"):
+        duck, on_spark = seq["entered"]  # type: ignore[misc]
+        assert len(duck) == 59
+        assert on_spark == duck
+        # the sequence moved some customers: not every date is a created date
+        assert any(d == dt.date(2026, 11, 27) for _, d in duck)
 
 
 def test_generated_export_gives_the_same_worklist(

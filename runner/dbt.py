@@ -108,8 +108,10 @@ def build(
     log_path: Path,
     env: Mapping[str, str],
     on_event: Callable[[str, str, str], None] | None = None,
+    selector: str = "nightly",
 ) -> DbtOutcome:
-    """`dbt build` once; on_event(kind, unique_id, status) for NodeStart/NodeFinished."""
+    """`dbt build --selector SELECTOR` once (selectors.yml; the run's is `nightly`);
+    on_event(kind, unique_id, status) for NodeStart/NodeFinished."""
     from dbt.cli.main import dbtRunner
 
     proj = project_dir()
@@ -129,7 +131,7 @@ def build(
         # selectors.yml's nightly: everything but the unit tests (they check our
         # SQL, not the night's data, and run in CI, as dbt advises) and the per-column
         # structural tests, which run grouped (tests/structure/, docs/notes/perf.md).
-        "--selector", "nightly",
+        "--selector", selector,
         "--project-dir", str(proj),
         "--profiles-dir", str(proj),
         "--target", target,
