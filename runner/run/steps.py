@@ -15,6 +15,7 @@ runner/pipeline.py, which discards the build.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -143,17 +144,25 @@ class _DbtEvents:
         self.run = run
         self.started = 0
         self.done = 0
+        # dbt fires these from its worker threads (threads: 2): count under a lock, or
+        # two nodes finishing together can both read done == 2 and skip the checkpoint.
+        self._lock = threading.Lock()
 
     def __call__(self, kind: str, unique_id: str, status: str) -> None:
         p = self.run.progress
-        if kind == "NodeStart":
-            self.started += 1
-        else:
-            self.done += 1
+        with self._lock:
+            if kind == "NodeStart":
+                self.started += 1
+                first_done = False
+            else:
+                self.done += 1
+                first_done = self.done == 1
+            done = self.done
+        if kind != "NodeStart":
             p.detail(f"dbt {unique_id}: {status}")
-            if self.done == 1:
-                self.run.checkpoints.reached(Phase.DBT)
-        p.update(f"dbt build: {self.done} nodes done")
+        p.update(f"dbt build: {done} nodes done")
+        if first_done:
+            self.run.checkpoints.reached(Phase.DBT)
 
 
 def dbt_build(run: RunState, env: Mapping[str, str], wh: Warehouse) -> DbtOutcome:
