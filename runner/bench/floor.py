@@ -1,16 +1,19 @@
 """The floor: DuckDB alone, one process, the same work as a run (no dbt, no GX).
 
-    python -m runner.bench.floor EXPORT_DIR MANIFEST_JSON DB_FILE
+    python -m runner.bench.floor EXPORT_DIR MANIFEST_JSON DB_FILE SELECTED_JSON
 
-1. read: every export file once into a text table (DuckDB's CSV reader), its
-   SHA-256 computed in a thread beside it;
-2. check: the contract's checks (required, pattern, enum, calendar date,
-   uniqueness) as one aggregate query per table, then the cast into the typed
-   raw table;
+1. read: every export file read once (DuckDB's CSV reader) straight into its typed
+   raw table, with a column flagging the rows that break a contract check (required,
+   shape, enum, calendar date); its SHA-256 computed in a thread beside it;
+2. check: the flags and uniqueness counted over the typed table;
 3. models: seeds, then the compiled SQL of every model and the snapshot (from
    `dbt compile`'s manifest.json, made outside the measurement) in dependency
    order, each materialized as the project says;
 4. tests: the compiled SQL of every data test, counted.
+
+Only the nodes the runner builds: SELECTED_JSON lists the unique ids of
+`dbt ls --selector nightly` (the grouped structural tests, not the ~130
+per-column tests they stand for), so the floor does the run's work, no more.
 
 Prints one JSON object: wall and CPU seconds per phase, node and failure counts.
 The database file must be named as the one `dbt compile` saw (relation names in
@@ -31,8 +34,17 @@ from typing import Any
 
 import duckdb
 
-from runner.contract import DATE_GLOB, NON_DIGIT_GLOB, PATTERN_BY_TYPE, TABLES, ColumnType, Table
+from runner.contract import (
+    DATE_GLOB,
+    NON_DIGIT_GLOB,
+    PATTERN_BY_TYPE,
+    TABLES,
+    Column,
+    ColumnType,
+    Table,
+)
 from runner.export.headers import map_headers, read_csv_sql, sql_string
+from runner.export.load import _SQL_TYPE as RAW_SQL_TYPE
 from runner.export.load import RAW_SCHEMA, quote, raw_column_sql
 
 SNAPSHOT_COLUMNS = (
@@ -49,34 +61,56 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_sql(table: Table, text_table: str, positions: dict[str, int]) -> str:
-    """One aggregate per table: how many values break each contract check."""
-    checks = []
+def _bad_sql(column: Column, v: str) -> str | None:
+    """SQL true when the trimmed text v (NULL: blank) breaks one of the column's checks."""
+    shape = None
+    # the validator's shape checks: GLOBs where they equal the pattern (runner/contract.py)
+    if column.type is ColumnType.ID:
+        shape = f"{v} glob '{NON_DIGIT_GLOB}' or not try_cast({v} as bigint) > 0"
+    elif column.type is ColumnType.INTEGER:
+        shape = f"{v} glob '{NON_DIGIT_GLOB}' or try_cast({v} as bigint) is null"
+    elif column.type is ColumnType.DATE:
+        shape = f"not ({v} glob '{DATE_GLOB}') or try_cast({v} as date) is null"
+    elif pattern := PATTERN_BY_TYPE.get(column.type):
+        shape = f"not regexp_full_match({v}, {sql_string(pattern)})"
+    elif column.type is ColumnType.ENUM:
+        allowed = ", ".join(sql_string(a.lower()) for a in column.allowed)
+        shape = f"lower({v}) not in ({allowed})"
+    if column.required:
+        return f"{v} is null" + (f" or {shape}" if shape else "")
+    return f"({v} is not null and ({shape}))" if shape else None
+
+
+def _load_sql(table: Table, path: Path, headers: list[str], target: str) -> tuple[str, str]:
+    """One read of the file: the typed raw table plus a column flagging rows that break a
+    check (try_cast: a bad value cannot stop the read), then the checks' count over it."""
+    hmap = map_headers(table, headers)
+    texts, columns, bad, unique = [], [], [], []
     for column in table.columns:
-        if column.name not in positions:
+        if column.name not in hmap.positions:
+            columns.append(raw_column_sql(column, None))
             continue
-        v = f"nullif(trim(c{positions[column.name]}), '')"
-        if column.required:
-            checks.append(f"count(*) filter (where {v} is null)")
-        # the validator's shape checks: GLOBs where they equal the pattern (runner/contract.py)
-        if column.type in (ColumnType.ID, ColumnType.INTEGER):
-            checks.append(f"count(*) filter (where {v} glob '{NON_DIGIT_GLOB}')")
-        elif column.type is ColumnType.DATE:
-            checks.append(f"count(*) filter (where not ({v} glob '{DATE_GLOB}'))")
-        elif pattern := PATTERN_BY_TYPE.get(column.type):
-            checks.append(
-                f"count(*) filter (where not regexp_full_match({v}, {sql_string(pattern)}))"
-            )
-        if column.type is ColumnType.DATE:
-            checks.append(
-                f"count(*) filter (where {v} is not null and try_cast({v} as date) is null)"
-            )
-        if column.type is ColumnType.ENUM:
-            allowed = ", ".join(sql_string(a.lower()) for a in column.allowed)
-            checks.append(f"count(*) filter (where lower({v}) not in ({allowed}))")
+        t = f"t{hmap.positions[column.name]}"
+        texts.append(f"nullif(trim(c{hmap.positions[column.name]}), '') as {t}")
+        sql_type = RAW_SQL_TYPE[column.type]
+        value = t if sql_type == "varchar" else f"try_cast({t} as {sql_type})"
+        columns.append(f"{value} as {quote(column.name)}")
+        if (condition := _bad_sql(column, t)) is not None:
+            bad.append(f"({condition})")
         if column.unique:
-            checks.append(f"count({v}) - count(distinct {v})")
-    return f"select {' + '.join(checks) or '0'} from {text_table}"
+            unique.append(quote(column.name))
+    texts += [f"nullif(trim(c{pos}), '') as {quote(name)}" for pos, name in hmap.extras]
+    columns += [quote(name) for _, name in hmap.extras]
+    # NULL only where a try_cast failed inside a comparison: a bad value
+    flag = f"coalesce({' or '.join(bad)}, true)" if bad else "false"
+    reader = read_csv_sql(str(path), len(headers))
+    load = (
+        f"create or replace table {target} as select {', '.join(columns)}, ({flag}) as _bad "
+        f"from (select {', '.join(texts) or '1'} from {reader})"
+    )
+    counts = ["count(*) filter (where _bad)"]
+    counts += [f"count({u}) - count(distinct {u})" for u in unique]
+    return load, f"select {' + '.join(counts)} from {target}"
 
 
 def read_and_check(
@@ -98,26 +132,12 @@ def read_and_check(
                 continue
             with path.open(newline="", encoding="utf-8-sig") as fh:
                 headers = next(csv.reader(fh))
-            hmap = map_headers(table, headers)
+            load, check = _load_sql(table, path, headers, target)
             t0 = time.perf_counter()
-            con.execute(
-                f"create temp table text_{name} as select * from {read_csv_sql(str(path), len(headers))}"
-            )
+            con.execute(load)
             t1 = time.perf_counter()
-            problems += int(
-                con.execute(_check_sql(table, f"text_{name}", hmap.positions)).fetchone()[0]
-            )  # type: ignore[index]
-            columns = [
-                raw_column_sql(
-                    c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None
-                )
-                for c in table.columns
-            ]
-            columns += [f"nullif(trim(c{pos}), '') as {quote(n)}" for pos, n in hmap.extras]
-            con.execute(
-                f"create or replace table {target} as select {', '.join(columns)} from text_{name}"
-            )
-            con.execute(f"drop table text_{name}")
+            problems += int(con.execute(check).fetchone()[0])  # type: ignore[index]
+            con.execute(f"alter table {target} drop column _bad")
             read_s += t1 - t0
             check_s += time.perf_counter() - t1
         for future in hashes.values():
@@ -140,12 +160,12 @@ def _seed(con: duckdb.DuckDBPyConnection, node: dict[str, Any], project: Path) -
 
 
 def build_and_test(
-    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], project: Path
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], project: Path, selected: set[str]
 ) -> dict[str, Any]:
     nodes = {
         uid: n
         for uid, n in manifest["nodes"].items()
-        if n["resource_type"] in {"seed", "model", "snapshot", "test"}
+        if n["resource_type"] in {"seed", "model", "snapshot", "test"} and uid in selected
     }
     graph = {
         uid: [d for d in n["depends_on"].get("nodes", []) if d in nodes] for uid, n in nodes.items()
@@ -192,12 +212,13 @@ def build_and_test(
 def main(argv: list[str]) -> None:
     export_dir, manifest_path, db_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    selected = set(json.loads(Path(argv[3]).read_text(encoding="utf-8")))
     c0, t0 = time.process_time(), time.perf_counter()
     con = duckdb.connect(str(db_path))
     try:
         phases, problems = read_and_check(con, export_dir)
         con.execute("checkpoint")
-        result = build_and_test(con, manifest, Path(__file__).resolve().parents[2])
+        result = build_and_test(con, manifest, Path(__file__).resolve().parents[2], selected)
         con.execute("checkpoint")
     finally:
         con.close()

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,22 @@ class ScaleBench:
             Path(sys.executable).parent, ["compile"], _project(), d / "target", d / "logs"
         )
         _check(run_measured(argv, env=_env(db), log=self.log), "dbt compile", self.log)
+        self.selected = d / "selected.json"
+        argv = chain_mod._dbt(
+            Path(sys.executable).parent,
+            ["ls", "--selector", "nightly", "--output", "json", "--output-keys", "unique_id"],
+            _project(),
+            d / "target-ls",  # ls writes a manifest without compiled code: not over compile's
+            d / "logs",
+        )
+        argv.remove("--quiet")  # ls prints its list at info level
+        listed = subprocess.run(argv, env=_env(db), capture_output=True, text=True, check=True)
+        ids = [
+            json.loads(line)["unique_id"]
+            for line in listed.stdout.splitlines()
+            if line.startswith("{")
+        ]
+        self.selected.write_text(json.dumps(ids), encoding="utf-8")
         return d / "target" / "manifest.json"
 
     # -- the three tools ----------------------------------------------------------
@@ -118,6 +135,7 @@ class ScaleBench:
             str(self.export),
             str(self.manifest),
             str(d / "juvonno.duckdb"),
+            str(self.selected),
         ]
         sample = run_measured(argv, env=_env(), log=log)
         _check(sample, "floor", log)
