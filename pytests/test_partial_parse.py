@@ -41,7 +41,7 @@ def _compile(tmp: Path, night: int, as_of: str, run_id: str) -> tuple[str, str]:
             str(logs),
             "--no-send-anonymous-usage-stats",
             "--quiet",
-        ],  # fmt: skip
+        ],
         env=env,
         check=True,
         capture_output=True,
