@@ -46,16 +46,10 @@ candidates as (
 
 ),
 
-ranked as (
+-- the first candidate per customer (a window, or one aggregate on DuckDB: the macro)
+owners as (
 
-    select
-        customer_id,
-        staff_id,
-        row_number() over (
-            partition by customer_id
-            order by preference, distance, tie_break
-        ) as owner_rank
-    from candidates
+    {{ first_in_group('candidates', 'customer_id', ['preference', 'distance', 'tie_break'], ['staff_id']) }}
 
 ),
 
@@ -71,13 +65,12 @@ staff as (
 final as (
 
     select
-        ranked.customer_id,
-        ranked.staff_id as owner_staff_id,
+        owners.customer_id,
+        owners.staff_id as owner_staff_id,
         staff.staff_type as owner_role
-    from ranked
+    from owners
     left join staff
-        on ranked.staff_id = staff.staff_id
-    where ranked.owner_rank = 1
+        on owners.staff_id = staff.staff_id
 
 )
 
