@@ -9,6 +9,10 @@ lock OUT/.lock ── validate ──(problems)──> exit 2: a rejected record
                     │
                  prepare_build (fresh build file, snapshots + history carried over)
                  load_raw ── dbt build (one invocation) ── GX (after dbt has closed its connection)
+
+DuckDB reads each file once: prepare_build, then validate and load in one pass into
+the build (runner/export/fused.py); problems discard the build (exit 2, as above),
+then as-of and the history check; the rest is the same.
                     │
                  collect results (marts, seeds, history) ── append history (in the build)
                     │
@@ -33,7 +37,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 from runner import interrupts
-from runner.checkpoints import Checkpoints
+from runner.checkpoints import Checkpoints, Phase
 from runner.exit_codes import ExitCode
 from runner.lock import RunLock
 from runner.progress import Progress, one_line
@@ -42,8 +46,12 @@ from runner.run.state import CannotRun, RunRequest, RunState, iso, new_run_id, u
 from runner.warehouse import Warehouse
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from runner.export.validate import ValidatedExport
     from runner.publish.sharing import Sharing
+    from runner.warehouse.duckdb import DuckDBWarehouse
 
 __all__ = ["CannotRun", "RunRequest", "resolve_as_of", "run_pipeline"]
 
@@ -175,31 +183,71 @@ def _interrupted(run: RunState) -> ExitCode:
 
 def _stages(run: RunState) -> ExitCode:
     from runner.export.validate import validate_export
+    from runner.run import steps
+    from runner.warehouse.duckdb import DuckDBWarehouse
 
     req, p, out = run.req, run.progress, run.out
     wh = _open_warehouse(run)  # configuration first: a bad target is exit 3 before any work
     workdir = out / "work" / run.run_id
     try:
+        if isinstance(wh, DuckDBWarehouse):
+            return _validate_while_loading(run, wh, workdir)
         with p.step("validate export"):
             export = validate_export(req.export_dir, workdir, today=dt.date.today())
-        run.notices = [str(n) for n in export.notices]
-        for n in run.notices:
-            p.detail(f"notice: {n}")
-        if not export.ok:
+        if not _accept(run, export):
             return records.reject(run, export)
-        p.info(
-            f"export ok: {len(export.files)} files, {sum(f.rows for f in export.files.values())} rows, {len(run.notices)} notices"
-        )
-        run.as_of, source = resolve_as_of(
-            req.as_of, export.manifest_exported_at, dt.date.today(), req.as_of_source
-        )
-        p.info(f"as-of date {run.as_of.isoformat()} (from {source})")
         _check_warehouse(run, wh)
-        return _build(run, wh, export)
+        wh.cleanup_stale()
+        return _build(run, wh, lambda: steps.build_and_publish(run, wh, export))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         with contextlib.suppress(OSError):
             (out / "work").rmdir()
+
+
+def _validate_while_loading(run: RunState, wh: DuckDBWarehouse, workdir: Path) -> ExitCode:
+    """DuckDB: the build first, then each file read once, validated as it loads into
+    the build; a rejected export discards the build (nothing published changes)."""
+    from runner.run import steps
+    from runner.warehouse import WarehouseError
+
+    p = run.progress
+    try:
+        wh.check_reachable()
+        wh.cleanup_stale()  # before prepare_build: it empties the build folder
+    except WarehouseError as exc:
+        raise CannotRun(str(exc)) from None
+
+    def stages() -> ExitCode:
+        env = steps.prepare(run, wh)
+        with p.step("validate and load"):
+            export = wh.validate_and_load(run.req.export_dir, workdir, dt.date.today())
+        if not _accept(run, export):
+            wh.discard()
+            return records.reject(run, export)
+        run.checkpoints.reached(Phase.LOAD)
+        _check_warehouse(run, wh)
+        return steps.build_and_publish(run, wh, export, loaded=env)
+
+    return _build(run, wh, stages)
+
+
+def _accept(run: RunState, export: ValidatedExport) -> bool:
+    """The notices said; for an export without problems, its as-of date (run.as_of)."""
+    p = run.progress
+    run.notices = [str(n) for n in export.notices]
+    for n in run.notices:
+        p.detail(f"notice: {n}")
+    if not export.ok:
+        return False
+    p.info(
+        f"export ok: {len(export.files)} files, {sum(f.rows for f in export.files.values())} rows, {len(run.notices)} notices"
+    )
+    run.as_of, source = resolve_as_of(
+        run.req.as_of, export.manifest_exported_at, dt.date.today(), run.req.as_of_source
+    )
+    p.info(f"as-of date {run.as_of.isoformat()} (from {source})")
+    return True
 
 
 def _open_warehouse(run: RunState) -> Warehouse:
@@ -215,7 +263,7 @@ def _open_warehouse(run: RunState) -> Warehouse:
 
 
 def _check_warehouse(run: RunState, wh: Warehouse) -> None:
-    """Reachable, and the history moves forward; then what killed runs left is removed."""
+    """Reachable, and the history moves forward."""
     from runner.warehouse import WarehouseError
 
     try:
@@ -228,18 +276,16 @@ def _check_warehouse(run: RunState, wh: Warehouse) -> None:
             f"history moves forward: as-of {run.as_of_date.isoformat()} is earlier than the latest run in this "
             f"instance's history ({latest.isoformat()}); use another --out for back-filling"
         )
-    wh.cleanup_stale()
 
 
-def _build(run: RunState, wh: Warehouse, export: ValidatedExport) -> ExitCode:
+def _build(run: RunState, wh: Warehouse, work: Callable[[], ExitCode]) -> ExitCode:
     """The steps; a failure of the warehouse, dbt or GX discards the build (exit 3)."""
     from runner.dbt import DbtCannotRun
     from runner.gx.child import GxFailed
-    from runner.run import steps
     from runner.warehouse import WarehouseError
 
     try:
-        return steps.build_and_publish(run, wh, export)
+        return work()
     except (WarehouseError, DbtCannotRun, GxFailed) as exc:
         wh.discard()
         raise CannotRun(str(exc)) from None

@@ -15,13 +15,20 @@ Everything happens in one transaction: a failing load leaves the database as it 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
 from runner.contract import TABLES, Column, ColumnType, Table
-from runner.export.headers import map_headers, normalise_header, read_csv_sql, sql_string
+from runner.export.headers import (
+    HeaderMap,
+    map_headers,
+    normalise_header,
+    read_csv_sql,
+    sql_string,
+)
 
 if TYPE_CHECKING:
     from runner.export.validate import ExportFile, ValidatedExport
@@ -29,10 +36,13 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPORT_FILES_TABLE",
     "RAW_SCHEMA",
+    "create_empty_sql",
     "load_duckdb",
     "normalise_header",
     "quote",
     "raw_column_sql",
+    "raw_columns_sql",
+    "record_files",
     "select_sql",
 ]
 
@@ -57,31 +67,59 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def raw_column_sql(column: Column, source_column: str | None) -> str:
-    """The select expression that turns delivered text (a column of the reader) into the raw column."""
+def raw_column_sql(column: Column, source_column: str | None, *, lenient: bool = False) -> str:
+    """The select expression that turns delivered text (a column of the reader) into the raw
+    column. lenient: try_cast (NULL for a bad value), for a load that validates as it reads
+    (runner/export/fused.py); where validation accepted a value the two casts agree."""
     if source_column is None:
         return f"cast(null as {_SQL_TYPE[column.type]}) as {quote(column.name)}"
     text = f"nullif(trim({quote(source_column)}), '')"
     sql_type = _SQL_TYPE[column.type]
-    value = text if sql_type == "varchar" else f"cast({text} as {sql_type})"
+    cast = "try_cast" if lenient else "cast"
+    value = text if sql_type == "varchar" else f"{cast}({text} as {sql_type})"
     return f"{value} as {quote(column.name)}"
+
+
+def raw_columns_sql(table: Table, hmap: HeaderMap, *, lenient: bool = False) -> list[str]:
+    """The raw table's select list over the reader's c0..cN: contract columns, then extras."""
+    columns = [
+        raw_column_sql(
+            c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None, lenient=lenient
+        )
+        for c in table.columns
+    ]
+    return columns + [f"nullif(trim(c{pos}), '') as {quote(name)}" for pos, name in hmap.extras]
 
 
 def select_sql(table: Table, export_file: ExportFile) -> str:
     """`select <raw columns> from read_csv(...)` for one delivered file."""
-    hmap = map_headers(table, list(export_file.headers))
-    columns = [
-        raw_column_sql(c, f"c{hmap.positions[c.name]}" if c.name in hmap.positions else None)
-        for c in table.columns
-    ]
-    columns += [f"nullif(trim(c{pos}), '') as {quote(name)}" for pos, name in hmap.extras]
+    columns = raw_columns_sql(table, map_headers(table, list(export_file.headers)))
     reader = read_csv_sql(str(export_file.load_path), len(export_file.headers))
     return f"select {', '.join(columns)} from {reader}"
 
 
-def _create_empty(table: Table, schema: str) -> str:
+def create_empty_sql(table: Table, schema: str = RAW_SCHEMA) -> str:
+    """An absent (or header-less optional) file: its raw table, empty."""
     columns = ", ".join(raw_column_sql(c, None) for c in table.columns)
     return f"create or replace table {schema}.{quote(table.name)} as select {columns} where false"
+
+
+def record_files(
+    con: duckdb.DuckDBPyConnection, files: Iterable[ExportFile], schema: str = RAW_SCHEMA
+) -> None:
+    """juvonno_raw.export_files: what was loaded (table, file, format, rows, sha256)."""
+    con.execute(
+        f"create or replace table {schema}.{EXPORT_FILES_TABLE} "
+        "(table_name varchar, file_name varchar, format varchar, rows bigint, sha256 varchar)"
+    )
+    values = []
+    for f in files:
+        sha = sql_string(f.sha256) if f.sha256 else "null"
+        values.append(
+            f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(f.rows)}, {sha})"
+        )
+    if values:
+        con.execute(f"insert into {schema}.{EXPORT_FILES_TABLE} values {', '.join(values)}")
 
 
 def load_duckdb(
@@ -106,23 +144,12 @@ def load_duckdb(
                 export_file = files.get(name)
                 target = f"{schema}.{quote(table.name)}"
                 if export_file is None:
-                    con.execute(_create_empty(table, schema))
+                    con.execute(create_empty_sql(table, schema))
                 else:
                     con.execute(
                         f"create or replace table {target} as {select_sql(table, export_file)}"
                     )
-            con.execute(
-                f"create or replace table {schema}.{EXPORT_FILES_TABLE} "
-                "(table_name varchar, file_name varchar, format varchar, rows bigint, sha256 varchar)"
-            )
-            values = []
-            for f in files.values():
-                sha = sql_string(f.sha256) if f.sha256 else "null"
-                values.append(
-                    f"({sql_string(f.table)}, {sql_string(f.path.name)}, {sql_string(f.format)}, {int(f.rows)}, {sha})"
-                )
-            if values:
-                con.execute(f"insert into {schema}.{EXPORT_FILES_TABLE} values {', '.join(values)}")
+            record_files(con, files.values(), schema)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ import duckdb
 
 from runner.contract import FILE_SUFFIXES, TABLES, Table
 from runner.export import unknown_names
-from runner.export.headers import map_headers, read_csv_sql
+from runner.export.headers import HeaderMap, map_headers, read_csv_sql
 from runner.export.layout import check_headers, discover
 from runner.export.locate import (
     LISTED_PER_GROUP,
@@ -42,7 +43,7 @@ from runner.export.locate import (
 from runner.export.manifest import ManifestCheck
 from runner.export.problems import Found, Kind, Problem
 from runner.export.scan import BLANK_LINES_RUN, Head, Scan, hash_and_scan, read_head
-from runner.export.value_sql import pair_key, value_checks
+from runner.export.value_sql import ValueCheck, pair_key, value_checks
 from runner.export.xlsx import convert_xlsx
 
 __all__ = [
@@ -93,6 +94,20 @@ class ValidatedExport:
         for p in self.problems:
             listed[(p.file, p.column, p.kind)] += 1
         return sum(max(n, self.problem_totals.get(key, 0)) for key, n in listed.items())
+
+
+@dataclass(frozen=True)
+class PassOne:
+    """Pass 1's counts for one file (malformed records: table <rel>_errors on `con`)."""
+
+    con: duckdb.DuckDBPyConnection
+    good: int  # records read (not rejected)
+    bad_values: Sequence[int]  # per value check: values its maybe_bad condition matched
+    repeated_keys: Sequence[int]  # per unique check: values seen more than once
+    unknown_names: int  # values of the seeded column the seed does not list
+    repeated_pairs: int  # customer_groups: repeated (customer_id, group_name) pairs
+    source: str  # a relation over c0..cN (the values as text) for the unknown-names notice
+    rows_in_file_order: bool  # source's rowid is the good records' order in the file
 
 
 class _Checker:
@@ -175,22 +190,11 @@ class _Checker:
         rel = f"f_{table.name}"
         checks = value_checks(table, hmap) if header_ok else []
         pairs = pair_key(hmap) if table.name == "customer_groups" else None
-        # Pass 1, streaming: counts only (no table is built for a clean file).
-        aggs = ["count(*)"] + [
-            f"count(*) filter (where {c.maybe_bad})" if c.maybe_bad else "0" for c in checks
-        ]
-        aggs += [f"count({c.key}) - count(distinct {c.key})" for c in checks if c.key]
-        # Every column must be read: DuckDB checks UTF-8 only in the columns a query uses.
-        aggs += [f"count(c{i})" for i in range(len(headers))]
         unknown = unknown_names.unknown_sql(table.name, hmap.positions) if header_ok else None
-        aggs.append(f"count(*) filter (where {unknown})" if unknown else "0")
-        unknown_at = len(aggs) - 1
-        if pairs:
-            aggs.append(f"count({pairs}) - count(distinct {pairs})")
         try:
-            counts = self.con.execute(
-                f"select {', '.join(aggs)} from {read_csv_sql(str(load_path), len(headers), rejects=rel)}"
-            ).fetchall()[0]  # fetchall: the rejects table exists once the result is consumed
+            one = self.pass_one(
+                table, load_path, headers, hmap, header_ok, rel, checks, pairs, unknown
+            )
         except duckdb.Error as err:
             # Not the message: DuckDB quotes the offending line, which may hold personal data.
             self.add(
@@ -204,36 +208,27 @@ class _Checker:
                 )
             )
             return
-        good = counts[0]
         rejected = [
             r
-            for (r,) in self.con.execute(
+            for (r,) in one.con.execute(
                 f"select distinct line - 1 from {rel}_errors order by 1"
             ).fetchall()
         ]
-        rows = good + len(rejected)
+        rows = one.good + len(rejected)
         self.record_counts[fname] = rows
         rowmap = RowMap(rejected)
         if rejected:
-            report_rejects(self.con, self.found, fname, rel, len(headers))
-        n_value = len(checks)
-        failing = [c for c, n in zip(checks, counts[1 : 1 + n_value], strict=False) if n]
+            report_rejects(one.con, self.found, fname, rel, len(headers))
+        failing = [c for c, n in zip(checks, one.bad_values, strict=True) if n]
         unique_checks = [c for c in checks if c.key]
-        failing_unique = [
-            c
-            for c, n in zip(
-                unique_checks, counts[1 + n_value : 1 + n_value + len(unique_checks)], strict=False
-            )
-            if n
-        ]
-        repeated_pairs = bool(pairs) and bool(counts[-1])
-        if counts[unknown_at] and not rejected:
-            source = read_csv_sql(str(load_path), len(headers))
+        failing_unique = [c for c, n in zip(unique_checks, one.repeated_keys, strict=True) if n]
+        repeated_pairs = bool(pairs) and bool(one.repeated_pairs)
+        if one.unknown_names and not rejected:
             self.found.notices.append(
-                unknown_names.notice(self.con, table.name, fname, source, hmap.positions)
+                unknown_names.notice(one.con, table.name, fname, one.source, hmap.positions)
             )
         # Pass 2, only for a file with something to point at: a table whose rowid is file order.
-        if failing or failing_unique or repeated_pairs:
+        if failing or failing_unique or (repeated_pairs and not one.rows_in_file_order):
             self.con.execute(
                 f"create or replace table {rel} as select * from "
                 f"{read_csv_sql(str(load_path), len(headers), rejects=rel + '_again')}"
@@ -242,6 +237,8 @@ class _Checker:
             if repeated_pairs:
                 repeated_groups(self.con, self.found, fname, rel, hmap, rowmap)
             self.con.execute(f"drop table {rel}")
+        elif repeated_pairs:  # the loaded table's rowid is file order: no second read
+            repeated_groups(one.con, self.found, fname, one.source, hmap, rowmap)
         if fmt == "csv":
             newlines = digest.result().newlines
             physical = newlines + (0 if self._ends_with_newline(path) else 1)
@@ -260,6 +257,43 @@ class _Checker:
             sha256="",  # filled in once the hash thread is done
             headers=tuple(headers),
             extra_columns=hmap.extra_names(),
+        )
+
+    def pass_one(
+        self,
+        table: Table,
+        load_path: Path,
+        headers: list[str],
+        hmap: HeaderMap,
+        header_ok: bool,
+        rel: str,
+        checks: list[ValueCheck],
+        pairs: str | None,
+        unknown: str | None,
+    ) -> PassOne:
+        """Pass 1, streaming: one aggregate over the file, counts only (no table is built
+        for a clean file); malformed records land in <rel>_errors on self.con."""
+        aggs = ["count(*)"] + [
+            f"count(*) filter (where {c.maybe_bad})" if c.maybe_bad else "0" for c in checks
+        ]
+        aggs += [f"count({c.key}) - count(distinct {c.key})" for c in checks if c.key]
+        # Every column must be read: DuckDB checks UTF-8 only in the columns a query uses.
+        aggs += [f"count(c{i})" for i in range(len(headers))]
+        aggs.append(f"count(*) filter (where {unknown})" if unknown else "0")
+        aggs.append(f"count({pairs}) - count(distinct {pairs})" if pairs else "0")
+        reader = read_csv_sql(str(load_path), len(headers), rejects=rel)
+        # fetchall: the rejects table exists once the result is consumed
+        counts = self.con.execute(f"select {', '.join(aggs)} from {reader}").fetchall()[0]
+        n_value, n_unique = len(checks), sum(1 for c in checks if c.key)
+        return PassOne(
+            con=self.con,
+            good=counts[0],
+            bad_values=counts[1 : 1 + n_value],
+            repeated_keys=counts[1 + n_value : 1 + n_value + n_unique],
+            unknown_names=counts[-2],
+            repeated_pairs=counts[-1],
+            source=read_csv_sql(str(load_path), len(headers)),
+            rows_in_file_order=False,
         )
 
     @staticmethod
@@ -320,37 +354,40 @@ def validate_export(
 ) -> ValidatedExport:
     """Check every file of the export against the contract; all problems at once.
     `today` is the run's own date (manifest exported_at may not be after it + 1 day)."""
-    export_dir = Path(export_dir)
     workdir = Path(workdir)
-    today = today or dt.date.today()
     workdir.mkdir(parents=True, exist_ok=True)
-    checker = _Checker(export_dir, workdir)
+    checker = _Checker(Path(export_dir), workdir)
     try:
-        if not export_dir.is_dir():
-            checker.add(
-                Problem(
-                    str(export_dir), None, None, None, "an export folder", kind=Kind.MISSING_FILE
-                )
-            )
-            return ValidatedExport(export_dir, {}, checker.found.notices, checker.found.problems)
-        chosen = discover(export_dir, checker.found)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            digests = {name: pool.submit(hash_and_scan, path) for name, path in chosen.items()}
-            for name, path in chosen.items():
-                checker.check_file(TABLES[name], path, digests[name])
-            scans = {chosen[name].name: fut.result() for name, fut in digests.items()}
-        hashes = {fname: scan.sha256 for fname, scan in scans.items()}
-        checker.check_scans(scans)
-        for name, ef in list(checker.files.items()):
-            checker.files[name] = replace(ef, sha256=hashes[ef.path.name])
-        exported_at = checker.check_manifest(hashes, today)
-        return ValidatedExport(
-            export_dir=export_dir,
-            files=checker.files,
-            notices=checker.found.notices,
-            problems=checker.found.problems,
-            manifest_exported_at=exported_at,
-            problem_totals=checker.found.totals,
-        )
+        return run_checks(checker, today or dt.date.today())
     finally:
         checker.con.close()
+
+
+def run_checks(checker: _Checker, today: dt.date) -> ValidatedExport:
+    """Every check of the export, in order, with `checker`'s pass 1 (runner/export/fused.py
+    has one that loads while it counts)."""
+    export_dir = checker.export_dir
+    if not export_dir.is_dir():
+        checker.add(
+            Problem(str(export_dir), None, None, None, "an export folder", kind=Kind.MISSING_FILE)
+        )
+        return ValidatedExport(export_dir, {}, checker.found.notices, checker.found.problems)
+    chosen = discover(export_dir, checker.found)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digests = {name: pool.submit(hash_and_scan, path) for name, path in chosen.items()}
+        for name, path in chosen.items():
+            checker.check_file(TABLES[name], path, digests[name])
+        scans = {chosen[name].name: fut.result() for name, fut in digests.items()}
+    hashes = {fname: scan.sha256 for fname, scan in scans.items()}
+    checker.check_scans(scans)
+    for name, ef in list(checker.files.items()):
+        checker.files[name] = replace(ef, sha256=hashes[ef.path.name])
+    exported_at = checker.check_manifest(hashes, today)
+    return ValidatedExport(
+        export_dir=export_dir,
+        files=checker.files,
+        notices=checker.found.notices,
+        problems=checker.found.problems,
+        manifest_exported_at=exported_at,
+        problem_totals=checker.found.totals,
+    )

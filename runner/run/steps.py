@@ -2,6 +2,7 @@
 
 ```
 preflight ── prepare build ── load raw ── dbt build ─┬─ GX (its child started before dbt)
+(DuckDB: prepare build ── validate and load, then preflight: runner/pipeline.py)
                                                      └─ (a model did not build: GX skipped)
 collect results ── verdict ── summary + watch ── history (in the build)
 ── run files ── publish (warehouse, runs/<id>, latest) ── prune ── notify
@@ -66,9 +67,16 @@ def decide(
     return "passed", ExitCode.OK
 
 
-def build_and_publish(run: RunState, wh: Warehouse, export: ValidatedExport) -> ExitCode:
+def build_and_publish(
+    run: RunState,
+    wh: Warehouse,
+    export: ValidatedExport,
+    loaded: Mapping[str, str] | None = None,
+) -> ExitCode:
+    """loaded: dbt's environment when the build is prepared and the raw layer loaded
+    already (DuckDB validates while loading: runner/pipeline.py)."""
     preflight(run)  # fail in seconds, not after the build
-    env = prepare_and_load(run, wh, export)
+    env = prepare_and_load(run, wh, export) if loaded is None else loaded
     built = build(run, wh, env)
     verdict = judge(run, built)
     record = summary.completed(
@@ -99,10 +107,15 @@ def preflight(run: RunState) -> None:
         raise CannotRun(str(exc)) from None
 
 
+def prepare(run: RunState, wh: Warehouse) -> dict[str, str]:
+    """A fresh build with the state carried over; dbt's environment."""
+    with run.progress.step("prepare build"):
+        return dict(wh.prepare_build(run.run_id))
+
+
 def prepare_and_load(run: RunState, wh: Warehouse, export: ValidatedExport) -> dict[str, str]:
     """A fresh build with the state carried over, the raw layer loaded; dbt's environment."""
-    with run.progress.step("prepare build"):
-        env = dict(wh.prepare_build(run.run_id))
+    env = prepare(run, wh)
     with run.progress.step("load raw"):
         wh.load_raw(export)
         run.checkpoints.reached(Phase.LOAD)

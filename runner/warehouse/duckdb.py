@@ -238,6 +238,14 @@ class DuckDBWarehouse:
 
         load_duckdb(self._build(), export)
 
+    def validate_and_load(self, export_dir: Path, workdir: Path, today: dt.date) -> ValidatedExport:
+        """Validate the export while loading it into the build's raw layer: each file
+        read once (runner/export/fused.py). With problems, the caller discards the build."""
+        self.close()
+        from runner.export.fused import validate_and_load
+
+        return validate_and_load(export_dir, workdir, self._build(), today)
+
     def _reader(self) -> DuckDBReader:
         """Read queries share one connection until the next write/publish step closes it."""
         if self._read is None:
