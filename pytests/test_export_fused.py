@@ -276,3 +276,23 @@ def test_a_rejected_export_leaves_everything_published_byte_identical(
     } == published
     assert not list((out / "warehouse" / "build").iterdir())
     assert "Traceback" not in done.console
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_workbook_and_gzip_files_agree(tmp_path: Path, bad: bool) -> None:
+    """An .xlsx (loaded from its converted CSV) and a .csv.gz, clean and with a bad value."""
+    import gzip
+
+    from pytests.test_export_validation import _to_xlsx
+
+    export = _sample(tmp_path / "export")
+    if bad:
+        _edit(export / "customers.csv", "status", {4: "not-a-status"})
+        _edit(export / "appointments.csv", "duration", {7: "-5"})
+    _to_xlsx(export / "customers.csv")
+    raw = (export / "appointments.csv").read_bytes()
+    (export / "appointments.csv.gz").write_bytes(gzip.compress(raw))
+    (export / "appointments.csv").unlink()
+    old, _ = _both(export, tmp_path / "work")
+    assert old.ok is not bad
+    assert {old.files["customers"].format, old.files["appointments"].format} == {"xlsx", "csv.gz"}
