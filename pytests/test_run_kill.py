@@ -7,6 +7,7 @@ OUT/.test-paused-at-<phase> and sleeps), so the kill lands inside that phase:
 
 | phase | where |
 |---|---|
+| validate-load | DuckDB: inside validate and load, the first file loaded into the build, the others unread |
 | load | raw tables loaded in the build file, before dbt |
 | dbt | inside the dbt invocation (after its first node finished; dbt holds the build file) |
 | gx | inside the Great Expectations child process |
@@ -40,7 +41,7 @@ from pytests.test_run_support import (  # noqa: F401 - fixture
 pytestmark = pytest.mark.xdist_group("runner-baseline")
 
 
-BEFORE_SWITCH = ("load", "dbt", "gx", "publish", "publish-warehouse")
+BEFORE_SWITCH = ("validate-load", "load", "dbt", "gx", "publish", "publish-warehouse")
 
 
 def _alive(pid: int) -> bool:
@@ -112,7 +113,7 @@ def test_kills_in_a_row_then_a_green_run(baseline, tmp_path: Path) -> None:  # n
     a run that completes and publishes."""
     out = copy_instance(baseline.out, tmp_path / "out")
     before = state(out)
-    for phase in ("load", "dbt", "publish-warehouse"):
+    for phase in ("validate-load", "load", "dbt", "publish-warehouse"):
         _kill_at(out, phase)
         assert state(out) == before
     done = run_cli(out, "--as-of", AS_OF)

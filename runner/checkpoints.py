@@ -23,6 +23,7 @@ DEFAULT_PAUSE_SECONDS = 600.0
 
 
 class Phase(str, enum.Enum):  # noqa: UP042 - StrEnum would change str(member)
+    VALIDATE_LOAD = "validate-load"  # DuckDB: inside validate and load, one file in the build
     LOAD = "load"  # the raw layer loaded, before dbt
     DBT = "dbt"  # inside dbt, after its first node
     GX = "gx"  # inside the GX child, before it validates

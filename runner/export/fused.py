@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from runner.checkpoints import NOWHERE, Checkpoints, Phase
 from runner.contract import TABLES, ColumnType, Table
 from runner.export.headers import HeaderMap, read_csv_sql
 from runner.export.load import (
@@ -65,9 +66,17 @@ def _text_view(table: Table, hmap: HeaderMap, target: str, extra: list[str]) -> 
 
 
 class _LoadingChecker(_Checker):
-    def __init__(self, export_dir: Path, workdir: Path, build: duckdb.DuckDBPyConnection):
+    def __init__(
+        self,
+        export_dir: Path,
+        workdir: Path,
+        build: duckdb.DuckDBPyConnection,
+        checkpoints: Checkpoints,
+    ):
         super().__init__(export_dir, workdir)
         self.build = build
+        self.checkpoints = checkpoints
+        self.loaded = 0  # files loaded into the build so far
 
     def pass_one(
         self,
@@ -121,6 +130,9 @@ class _LoadingChecker(_Checker):
         except duckdb.Error:
             con.execute("rollback")
             raise
+        self.loaded += 1
+        if self.loaded == 1:  # a kill test stops the run here: one file in, the rest unread
+            self.checkpoints.reached(Phase.VALIDATE_LOAD)
         n_value, n_unique = len(checks), sum(1 for c in checks if c.key)
         repeated_pairs, odd = counts[-2], counts[-1]
         if odd:  # the pair key is customer_id's text: count it on the text, as pass 1 does
@@ -143,7 +155,11 @@ class _LoadingChecker(_Checker):
 
 
 def validate_and_load(
-    export_dir: Path, workdir: Path, db_path: Path, today: dt.date | None = None
+    export_dir: Path,
+    workdir: Path,
+    db_path: Path,
+    today: dt.date | None = None,
+    checkpoints: Checkpoints = NOWHERE,
 ) -> ValidatedExport:
     """validate_export's verdict, every file read once, loading juvonno_raw in db_path
     (a private build). When the export is ok the raw layer is complete (absent files as
@@ -154,7 +170,7 @@ def validate_and_load(
     try:
         build.execute("set preserve_insertion_order = true")
         build.execute(f"create schema if not exists {RAW_SCHEMA}")
-        checker = _LoadingChecker(Path(export_dir), workdir, build)
+        checker = _LoadingChecker(Path(export_dir), workdir, build, checkpoints)
         try:
             export = run_checks(checker, today or dt.date.today())
         finally:

@@ -244,7 +244,7 @@ class DuckDBWarehouse:
         self.close()
         from runner.export.fused import validate_and_load
 
-        return validate_and_load(export_dir, workdir, self._build(), today)
+        return validate_and_load(export_dir, workdir, self._build(), today, self.checkpoints)
 
     def _reader(self) -> DuckDBReader:
         """Read queries share one connection until the next write/publish step closes it."""
