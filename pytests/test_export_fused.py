@@ -20,16 +20,17 @@ from hypothesis import HealthCheck, given, settings
 from pytests.hardening_support import write_hostile_export
 from pytests.test_fuzz_export import mutated_exports
 from pytests.test_run_support import (  # noqa: F401 - fixture
+    AS_OF,
     SAMPLE_EXPORT,
     baseline,
     copy_instance,
     run_cli,
 )
 from runner.contract import MANIFEST_FILE, TABLES
+from runner.exit_codes import ExitCode
 from runner.export.fused import validate_and_load
 from runner.export.load import RAW_SCHEMA, load_duckdb
 from runner.export.validate import ValidatedExport, validate_export
-from runner.warehouse.duckdb import DuckDBWarehouse
 
 EXAMPLES = int(os.environ.get("JUVONNO_DQ_FUZZ_EXAMPLES", "60"))
 
@@ -209,19 +210,20 @@ class _Reads:
 def test_each_csv_is_read_once_on_a_clean_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The run's DuckDB steps (prepare build, then validate and load) read every CSV in
-    one statement; the streaming validator and the loader read each one twice (the
-    control: the spy sees what it counts)."""
+    """A whole run in this process (dbt too; GX's child is another process and reads
+    no CSV) executes one read_csv per CSV; the streaming validator and the loader
+    read each one twice (the control: the spy sees what it counts)."""
+    from runner.pipeline import run_pipeline
+    from runner.run.state import RunRequest
+
     reads = _Reads(monkeypatch)
-    wh = DuckDBWarehouse(out=tmp_path / "out")
-    wh.check_reachable()
-    wh.prepare_build("run-1")
-    export = wh.validate_and_load(SAMPLE_EXPORT, tmp_path / "work", dt.date.today())
-    assert export.ok
+    request = RunRequest(
+        export_dir=SAMPLE_EXPORT, out=tmp_path / "out", as_of=dt.date.fromisoformat(AS_OF)
+    )
+    assert run_pipeline(request) == ExitCode.OK
     csvs = {f"{name}.csv" for name in TABLES}
     assert dict(reads.counts) == dict.fromkeys(csvs, 1)
-    assert _raw_layer(wh.build_path)["customers"][1]  # loaded  # type: ignore[arg-type]
-    wh.discard()
+    assert (tmp_path / "out" / "latest" / "summary.json").is_file()
 
     reads.counts.clear()
     load_duckdb(tmp_path / "old.duckdb", validate_export(SAMPLE_EXPORT, tmp_path / "work-old"))
