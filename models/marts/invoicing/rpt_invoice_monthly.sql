@@ -58,6 +58,10 @@ billable as (
 
 ),
 
+-- Customers are counted, not counted distinct: the long model has one row per customer,
+-- month and service (its grain test, severity error, runs before this model in dbt build),
+-- so each group holds a customer once. count(distinct) cost 3x the CPU at 1M (two extra
+-- aggregations over 4M rows).
 monthly as (
 
     select
@@ -65,10 +69,10 @@ monthly as (
         service,
         as_of_date,
         is_as_of_month,
-        cast(count(distinct case when is_billable_in_service then customer_id end) as integer) as billable_customers,
+        cast(count(case when is_billable_in_service then customer_id end) as integer) as billable_customers,
         cast(sum(case when is_billable_in_service then units else 0 end) as integer) as billable_units,
         cast(sum(missed_sessions) as integer) as missed_sessions,
-        cast(count(distinct case when is_billable_in_service and has_open_findings then customer_id end) as integer)
+        cast(count(case when is_billable_in_service and has_open_findings then customer_id end) as integer)
             as billable_customers_with_findings,
         cast(sum(case when is_billable_in_service and has_open_findings then units else 0 end) as integer)
             as billable_units_with_findings
