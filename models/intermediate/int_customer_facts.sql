@@ -2,8 +2,8 @@
 -- customer" table as of D. Booleans are never NULL, counts never NULL. Rules and
 -- the patient_group_audit mart read this model only (plus the memberships for
 -- per-membership rules), so each rule is a filter on one row per customer.
--- The customers come from a table (int_customers_not_deleted), not the filtered
--- view: with their true row count DuckDB probes the seven joins in one pipeline,
+-- The customers come from a table (int_customers_not_deleted), not filtered
+-- staging: with their true row count DuckDB probes the seven joins in one pipeline,
 -- which spills beyond memory_limit (a 5M-customer export within 2 GB).
 
 with
