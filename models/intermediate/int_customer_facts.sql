@@ -10,12 +10,7 @@ with
 
 customers as (
 
-    select
-        customer_id,
-        chart_num,
-        status,
-        created_date
-    from {{ ref('int_customers_not_deleted') }}
+    select * from {{ ref('int_customers_not_deleted') }}
 
 ),
 
