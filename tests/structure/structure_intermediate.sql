@@ -11,6 +11,7 @@
 -- depends_on: {{ ref('int_customer_group_sets') }}
 -- depends_on: {{ ref('int_customer_groups') }}
 -- depends_on: {{ ref('int_customer_owners') }}
+-- depends_on: {{ ref('int_customers_not_deleted') }}
 -- depends_on: {{ ref('int_encounter_facts') }}
 -- depends_on: {{ ref('int_icbt_facts') }}
 
