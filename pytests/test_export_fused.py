@@ -298,3 +298,43 @@ def test_workbook_and_gzip_files_agree(tmp_path: Path, bad: bool) -> None:
     old, _ = _both(export, tmp_path / "work")
     assert old.ok is not bad
     assert {old.files["customers"].format, old.files["appointments"].format} == {"xlsx", "csv.gz"}
+
+
+def test_the_load_runs_under_the_duckdb_limits_dbt_gets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate and load's connection has dbt's memory_limit and threads (it spills to
+    the build's .tmp/ as dbt does), not DuckDB's default of 80 % of the machine."""
+    from runner.warehouse.duckdb import DuckDBWarehouse
+
+    monkeypatch.setenv("JUVONNO_DQ_DUCKDB_MEMORY_LIMIT", "321MB")
+    monkeypatch.setenv("JUVONNO_DQ_DUCKDB_THREADS", "1")
+    seen: list[tuple[str, str]] = []
+    real = duckdb.connect
+
+    class Connection:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self._con = con
+
+        def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+            if sql.startswith(f"create or replace table {RAW_SCHEMA}."):
+                seen.append(
+                    self._con.execute(
+                        "select current_setting('memory_limit'), current_setting('threads')"
+                    ).fetchone()  # type: ignore[arg-type]
+                )
+            return self._con.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: Connection(real(*a, **k)))
+    wh = DuckDBWarehouse(out=tmp_path / "out")
+    wh.prepare_build("limits-test")
+    try:
+        export = wh.validate_and_load(SAMPLE_EXPORT, tmp_path / "work", dt.date(2026, 11, 20))
+        assert export.ok
+    finally:
+        wh.discard()
+    assert len(seen) >= len(TABLES)  # every file's table (and export_files)
+    assert set(seen) == {("306.1 MiB", 1)}  # 321 MB in DuckDB's binary units

@@ -160,14 +160,22 @@ def validate_and_load(
     db_path: Path,
     today: dt.date | None = None,
     checkpoints: Checkpoints = NOWHERE,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> ValidatedExport:
     """validate_export's verdict, every file read once, loading juvonno_raw in db_path
     (a private build). When the export is ok the raw layer is complete (absent files as
-    empty tables, export_files); when not, the caller discards db_path."""
+    empty tables, export_files); when not, the caller discards db_path. memory_limit and
+    threads: DuckDB's settings for the build's connection (beyond the limit it spills to
+    <db_path>.tmp/); None keeps DuckDB's defaults."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     build = duckdb.connect(str(db_path))
     try:
+        if memory_limit is not None:
+            build.execute("set memory_limit = ?", [memory_limit])
+        if threads is not None:
+            build.execute(f"set threads = {int(threads)}")
         build.execute("set preserve_insertion_order = true")
         build.execute(f"create schema if not exists {RAW_SCHEMA}")
         checker = _LoadingChecker(Path(export_dir), workdir, build, checkpoints)

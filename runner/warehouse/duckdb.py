@@ -244,7 +244,16 @@ class DuckDBWarehouse:
         self.close()
         from runner.export.fused import validate_and_load
 
-        return validate_and_load(export_dir, workdir, self._build(), today, self.checkpoints)
+        limits = duckdb_limits()  # dbt's own: the load's distinct counts spill, as dbt does
+        return validate_and_load(
+            export_dir,
+            workdir,
+            self._build(),
+            today,
+            self.checkpoints,
+            memory_limit=limits[MEMORY_LIMIT_ENV],
+            threads=int(limits[THREADS_ENV]),
+        )
 
     def _reader(self) -> DuckDBReader:
         """Read queries share one connection until the next write/publish step closes it."""
