@@ -44,8 +44,7 @@ from runner.contract import (
     Table,
 )
 from runner.export.headers import map_headers, read_csv_sql, sql_string
-from runner.export.load import _SQL_TYPE as RAW_SQL_TYPE
-from runner.export.load import RAW_SCHEMA, quote, raw_column_sql
+from runner.export.load import RAW_SCHEMA, quote, raw_column_sql, raw_columns_sql
 
 SNAPSHOT_COLUMNS = (
     "*, as_of_at as dbt_updated_at, as_of_at as dbt_valid_from, cast(null as timestamp) as dbt_valid_to, "
@@ -82,34 +81,30 @@ def _bad_sql(column: Column, v: str) -> str | None:
 
 
 def _load_sql(table: Table, path: Path, headers: list[str], target: str) -> tuple[str, str]:
-    """One read of the file: the typed raw table plus a column flagging rows that break a
-    check (try_cast: a bad value cannot stop the read), then the checks' count over it."""
+    """One read of the file: the typed raw table (the loader's columns, try_cast: a bad
+    value cannot stop the read) plus a column flagging rows that break a check, then the
+    checks' count over it."""
     hmap = map_headers(table, headers)
-    texts, columns, bad, unique = [], [], [], []
-    for column in table.columns:
-        if column.name not in hmap.positions:
-            columns.append(raw_column_sql(column, None))
-            continue
-        t = f"t{hmap.positions[column.name]}"
-        texts.append(f"nullif(trim(c{hmap.positions[column.name]}), '') as {t}")
-        sql_type = RAW_SQL_TYPE[column.type]
-        value = t if sql_type == "varchar" else f"try_cast({t} as {sql_type})"
-        columns.append(f"{value} as {quote(column.name)}")
-        if (condition := _bad_sql(column, t)) is not None:
-            bad.append(f"({condition})")
-        if column.unique:
-            unique.append(quote(column.name))
-    texts += [f"nullif(trim(c{pos}), '') as {quote(name)}" for pos, name in hmap.extras]
-    columns += [quote(name) for _, name in hmap.extras]
+    bad = [
+        f"({condition})"
+        for column in table.columns
+        if column.name in hmap.positions
+        and (condition := _bad_sql(column, f"nullif(trim(c{hmap.positions[column.name]}), '')"))
+    ]
     # NULL only where a try_cast failed inside a comparison: a bad value
     flag = f"coalesce({' or '.join(bad)}, true)" if bad else "false"
+    columns = raw_columns_sql(table, hmap, lenient=True)
     reader = read_csv_sql(str(path), len(headers))
     load = (
         f"create or replace table {target} as select {', '.join(columns)}, ({flag}) as _bad "
-        f"from (select {', '.join(texts) or '1'} from {reader})"
+        f"from {reader}"
     )
     counts = ["count(*) filter (where _bad)"]
-    counts += [f"count({u}) - count(distinct {u})" for u in unique]
+    counts += [
+        f"count({quote(c.name)}) - count(distinct {quote(c.name)})"
+        for c in table.columns
+        if c.unique and c.name in hmap.positions
+    ]
     return load, f"select {' + '.join(counts)} from {target}"
 
 
